@@ -1,0 +1,40 @@
+namespace NumberTrust.Hosting;
+
+/// <summary>
+/// HTTP route templates, defined once for both hosts. Templates are relative to <see cref="Prefix"/>, which is the Functions
+/// host's default <c>routePrefix</c>; the local host serves them under the same prefix.
+/// </summary>
+public static class ApiRoutes
+{
+    public const string Prefix = "api";
+
+    public const string Health = "health";
+    public const string Numbers = "numbers";
+    public const string Number = "numbers/{number}";
+    public const string NumbersImport = "numbers/import";
+    public const string Platforms = "platforms";
+    public const string AdminTenant = "admin/tenants/{tenantId}";
+    public const string AdminTenantKeys = "admin/tenants/{tenantId}/keys";
+    public const string AdminTenantKey = "admin/tenants/{tenantId}/keys/{keyId}";
+
+    /// <summary>The path a client uses, e.g. <c>/api/numbers/+8613800138000</c>.</summary>
+    public static string PathOf(string template) => "/" + Prefix + "/" + template;
+}
+
+/// <summary>Storage queue names, shared by producers, the Functions queue triggers and the local host's listeners.</summary>
+public static class QueueNames
+{
+    /// <summary>Suffix the queue trigger appends for messages that failed <c>maxDequeueCount</c> times.</summary>
+    public const string PoisonSuffix = "-poison";
+}
+
+/// <summary>App setting names that hold NCRONTAB schedules (6 fields, seconds first); functions use them as <c>%Name%</c>.</summary>
+public static class ScheduleSettings
+{
+}
+
+/// <summary>Names of the HTTP headers the API reads.</summary>
+public static class ApiHeaders
+{
+    public const string ApiKey = "x-api-key";
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+
+namespace NumberTrust.Numbers;
+
+/// <summary>
+/// Platform ids a registration may name: the built-in adapters plus every platform configured under <c>Platforms:&lt;id&gt;</c>
+/// (an operator's own JSON-adapter platforms).
+/// </summary>
+public sealed class KnownPlatforms
+{
+    public static readonly IReadOnlyList<string> BuiltIn = ["baidu", "baidu-haoma", "qihoo360", "sogou", "tencent", "telnyx", "nomorobo"];
+
+    public KnownPlatforms(IConfiguration configuration)
+    {
+        Ids = BuiltIn
+            .Concat(configuration.GetSection("Platforms").GetChildren().Select(c => c.Key.ToLowerInvariant()))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    public IReadOnlySet<string> Ids { get; }
+
+    public bool IsKnown(string id) => Ids.Contains(id);
+}

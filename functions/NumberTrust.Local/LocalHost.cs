@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.OpenApi;
+using NumberTrust.Hosting;
+using NumberTrust.Local.Api;
+using NumberTrust.Local.Azurite;
+using NumberTrust.Local.Queues;
+using NumberTrust.Local.Scheduling;
+using NumberTrust.Storage;
+
+namespace NumberTrust.Local;
+
+/// <summary>
+/// The single-machine host: the same Core handlers as the Functions app behind Kestrel, the same timer schedules evaluated with
+/// NCrontab, and queue listeners with the Functions queue-trigger semantics read from the same host.json.
+/// </summary>
+public static class LocalHost
+{
+    public static WebApplicationBuilder AddNumberTrustLocalHost(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // Defaults for a fresh clone; appsettings, environment variables and the command line override them.
+            [StorageAccount.ConnectionSetting] = builder.Configuration[StorageAccount.ConnectionSetting] ?? "UseDevelopmentStorage=true",
+        });
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Larger bodies than the CSV limit are refused by Kestrel itself; the handlers enforce the exact per-endpoint limits.
+            kestrel.Limits.MaxRequestBodySize = HttpBody.MaxCsvBytes + 1024 * 1024;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        builder.Services.AddHostedService<AzuriteBootstrap>();
+        builder.Services.AddNumberTrustCore(builder.Configuration);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1", options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "NumberTrust API",
+                    Version = "v1",
+                    Description = "Caller-ID label monitoring for business phone numbers. Every endpoint except /api/health needs an API key in the x-api-key header.",
+                };
+                document.Servers = [];
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["apiKey"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = ApiHeaders.ApiKey,
+                    Description = "A tenant API key (or the admin key for /api/admin endpoints).",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                if (context.Description.RelativePath?.EndsWith(ApiRoutes.Health, StringComparison.Ordinal) != true)
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("apiKey", context.Document)] = [] });
+                }
+
+                return Task.CompletedTask;
+            });
+        });
+
+        var hostJson = Path.Combine(AppContext.BaseDirectory, "host.json");
+        var queueOptions = QueueHostOptions.FromHostJson(hostJson);
+        if (builder.Configuration["Queues:ProcessingLease"] is { Length: > 0 } lease)
+        {
+            queueOptions = queueOptions with { ProcessingLease = TimeSpan.Parse(lease, System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
+        builder.Services.AddSingleton(queueOptions);
+        foreach (var function in FunctionCatalog.QueueFunctions)
+        {
+            builder.Services.AddSingleton(new QueueRegistration(function.QueueName));
+            builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueListener>(sp, function));
+        }
+
+        foreach (var function in FunctionCatalog.TimerFunctions)
+        {
+            var schedule = TimerSchedules.Resolve(function, builder.Configuration);
+            builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerRunner>(sp, function, schedule));
+        }
+
+        return builder;
+    }
+
+    public static WebApplication UseNumberTrustLocalHost(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapNumberTrustApi();
+        return app;
+    }
+}

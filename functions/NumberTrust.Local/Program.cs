@@ -1,0 +1,10 @@
+using NumberTrust.Local;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddNumberTrustLocalHost();
+var app = builder.Build();
+app.UseNumberTrustLocalHost();
+await app.RunAsync();
+
+/// <summary>Entry point; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;
