@@ -1,7 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NumberTrust.Health;
+using NumberTrust.Hosting;
 using NumberTrust.Numbers;
 using NumberTrust.Storage;
 using NumberTrust.Tenants;
@@ -15,6 +18,12 @@ public static class CoreServices
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = ApiJson.Options.PropertyNamingPolicy;
+            options.SerializerOptions.DefaultIgnoreCondition = ApiJson.Options.DefaultIgnoreCondition;
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        });
         services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
             .ValidateDataAnnotations()

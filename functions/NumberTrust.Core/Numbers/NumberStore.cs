@@ -42,7 +42,7 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
         {
             var existing = await FindAsync(tenantId, number.E164, cancellationToken);
             if ((ifNoneMatchAny && existing is not null) ||
-                (ifMatch is not null && (existing is null || (ifMatch != "*" && ifMatch != existing.ETag.ToString()))))
+                (ifMatch is not null && (existing is null || !ETagMatches(ifMatch, existing.ETag))))
             {
                 return (SaveOutcome.PreconditionFailed, existing);
             }
@@ -94,7 +94,7 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
             return null;
         }
 
-        if (ifMatch is not null && ifMatch != "*" && ifMatch != existing.ETag.ToString())
+        if (ifMatch is not null && !ETagMatches(ifMatch, existing.ETag))
         {
             return SaveOutcome.PreconditionFailed;
         }
@@ -181,6 +181,18 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
                 new TableTransactionAction(TableTransactionActionType.UpsertReplace, watcher),
             ],
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether an If-Match header (<c>*</c> or a list of entity tags) names the current ETag. Table ETags are weak
+    /// (<c>W/"datetime'…'"</c>) and clients often echo them without the <c>W/</c> marker, so the marker is ignored.
+    /// </summary>
+    public static bool ETagMatches(string ifMatch, ETag current)
+    {
+        static string Opaque(string tag) => tag.Trim() is var t && t.StartsWith("W/", StringComparison.Ordinal) ? t[2..] : t;
+
+        var currentTag = Opaque(current.ToString());
+        return ifMatch.Split(',').Select(Opaque).Any(tag => tag == "*" || tag == currentTag);
     }
 
     /// <summary>Opaque continuation token for a row key.</summary>

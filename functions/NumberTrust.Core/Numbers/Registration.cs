@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -80,8 +81,10 @@ public sealed class RegistrationEntity : ITableEntity
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    [IgnoreDataMember]
     public IReadOnlyList<string> TagList => JsonSerializer.Deserialize<string[]>(Tags) ?? [];
 
+    [IgnoreDataMember]
     public IReadOnlyList<string> PlatformList => JsonSerializer.Deserialize<string[]>(Platforms) ?? [];
 }
 

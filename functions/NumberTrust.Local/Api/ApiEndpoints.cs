@@ -50,7 +50,7 @@ public static class ApiEndpoints
         numbers.MapPost(ApiRoutes.NumbersImport, (HttpRequest request, ImportApi handler, CancellationToken ct) => handler.ImportAsync(request, ct))
             .WithName("ImportNumbers")
             .WithSummary($"Register numbers from a UTF-8 CSV (header: number, displayName, department, tags, cadence, platforms, region); at most {ImportApi.MaxRows} rows and {HttpBody.MaxCsvBytes} bytes.")
-            .Accepts<string>("text/csv")
+            .Accepts<string>("text/csv", "application/csv", "text/plain")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
