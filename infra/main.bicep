@@ -1,0 +1,143 @@
+// NumberTrust on Azure: a Flex Consumption function app that reaches storage, Application
+// Insights and Communication Services Email with one user-assigned managed identity.
+// Deployed by `azd up`; see docs/deploy.md. Plain modules only (no registry modules), so
+// `bicep build` works offline.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; names the resource group and seeds the resource token.')
+param environmentName string
+
+@minLength(1)
+@description('Region for the resource group and every regional resource. Must offer Flex Consumption.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the deploying user or service principal (azd sets AZURE_PRINCIPAL_ID). It gets the same storage data roles as the app so a developer can inspect tables, queues and blobs. Empty skips those assignments.')
+param principalId string = ''
+
+@secure()
+@minLength(32)
+@description('The admin API key the app checks on admin endpoints (x-api-key). Set with `azd env set ADMIN_API_KEY <value>`.')
+param adminApiKey string
+
+@description('Data location of the Communication Services resources.')
+param emailDataLocation string = 'United States'
+
+@description('NCRONTAB schedule of the scan planner timer (6 fields, seconds first).')
+param scanPlannerSchedule string = '0 */5 * * * *'
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var serviceName = 'api'
+var functionAppName = '${abbrs.webSitesFunctions}${serviceName}-${resourceToken}'
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}${serviceName}-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module appStorageAccess 'modules/storage-access.bicep' = {
+  name: 'storage-access-app'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    principalId: identity.outputs.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+module developerStorageAccess 'modules/storage-access.bicep' = if (!empty(principalId)) {
+  name: 'storage-access-developer'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    principalId: principalId
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+    publisherPrincipalId: identity.outputs.principalId
+  }
+}
+
+module email 'modules/email.bicep' = {
+  name: 'email'
+  scope: rg
+  params: {
+    emailServiceName: '${abbrs.communicationEmailServices}${resourceToken}'
+    communicationServiceName: '${abbrs.communicationCommunicationServices}${resourceToken}'
+    tags: tags
+    dataLocation: emailDataLocation
+    senderPrincipalId: identity.outputs.principalId
+  }
+}
+
+module api 'modules/function-app.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    functionAppName: functionAppName
+    location: location
+    tags: tags
+    serviceName: serviceName
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    storageQueueEndpoint: storage.outputs.queueEndpoint
+    storageTableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    emailEndpoint: email.outputs.endpoint
+    emailSenderAddress: email.outputs.senderAddress
+    adminApiKey: adminApiKey
+    scanPlannerSchedule: scanPlannerSchedule
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.uri
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name

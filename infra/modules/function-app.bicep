@@ -1,0 +1,119 @@
+// Flex Consumption plan and the function app. All host and app storage access goes through
+// the user-assigned identity (no connection strings); FUNCTIONS_WORKER_RUNTIME and
+// FUNCTIONS_EXTENSION_VERSION are not app settings on Flex: functionAppConfig.runtime replaces them.
+
+param planName string
+param functionAppName string
+param location string
+param tags object
+
+@description('azd finds the app to deploy to by this tag; it must match the service name in azure.yaml.')
+param serviceName string
+
+param identityId string
+param identityClientId string
+param storageBlobEndpoint string
+param storageQueueEndpoint string
+param storageTableEndpoint string
+param deploymentContainerName string
+param applicationInsightsName string
+param emailEndpoint string
+param emailSenderAddress string
+
+@secure()
+param adminApiKey string
+
+@description('NCRONTAB (6 fields, seconds first) for the scan planner timer.')
+param scanPlannerSchedule string
+
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: functionAppName
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: {
+      // Host storage and the app's own tables and queues: one account, reached with the identity.
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identityClientId
+      AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+      AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
+      AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
+      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+      Email__Endpoint: emailEndpoint
+      Email__SenderAddress: emailSenderAddress
+      Email__ClientId: identityClientId
+      Auth__AdminKey: adminApiKey
+      ScanPlannerSchedule: scanPlannerSchedule
+    }
+  }
+}
+
+output name string = functionApp.name
+output uri string = 'https://${functionApp.properties.defaultHostName}'

@@ -1,0 +1,117 @@
+using Newtonsoft.Json.Linq;
+
+namespace NumberTrust.Infra.Tests.Azd;
+
+public sealed class AzureYamlTests
+{
+    private static readonly Lazy<Task<AzdSchema>> Schema = new(() => AzdSchema.LoadAsync(RepoPaths.AzdSchema));
+
+    private static JObject AzureYaml() => YamlJson.ReadDocument(File.ReadAllText(RepoPaths.AzureYaml));
+
+    [Fact]
+    public async Task Azure_yaml_is_valid_against_the_azd_schema()
+    {
+        var schema = await Schema.Value;
+
+        var errors = schema.Validate(AzureYaml());
+
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => e.ToString())));
+    }
+
+    [Fact]
+    public async Task Schema_loses_only_ai_host_branches_to_unresolvable_remote_references()
+    {
+        var schema = await Schema.Value;
+
+        Assert.NotEmpty(schema.DroppedRemoteReferences);
+        Assert.All(schema.DroppedRemoteReferences, dropped =>
+            Assert.True(
+                dropped.GuardingHost is { } host && (host.StartsWith("azure.ai.", StringComparison.Ordinal) || host == "microsoft.foundry"),
+                $"remote $ref at {dropped.Path} is guarded by host '{dropped.GuardingHost}'"));
+    }
+
+    public static TheoryData<string, string> InvalidVariants => new()
+    {
+        // name pattern: lowercase letters, digits and hyphens only
+        { "uppercase name", """{ "name": "NumberTrust" }""" },
+        // services.<name>.host is required
+        { "service without host", """{ "services": { "api": { "host": null } } }""" },
+        // function host branch (an if/then in the schema): k8s options are not allowed
+        { "function service with k8s options", """{ "services": { "api": { "k8s": { "namespace": "x" } } } }""" },
+        // function host branch: project and image are mutually exclusive
+        { "function service with both project and image", """{ "services": { "api": { "image": "nginx" } } }""" },
+        // hook definition (an if/then): with both posix and windows, a top-level run is not allowed
+        { "hook with posix, windows and run", """{ "hooks": { "predeploy": { "run": "echo hi" } } }""" },
+        // hook shell is an enum
+        { "hook with unknown shell", """{ "hooks": { "prepackage": { "posix": { "shell": "bash" } } } }""" },
+        // unknown command hook name
+        { "unknown hook event", """{ "hooks": { "prebake": { "run": "x", "shell": "sh" } } }""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidVariants))]
+    public async Task Schema_check_rejects_a_broken_variant(string description, string change)
+    {
+        // Shows the offline validation still has teeth, including the rewritten if/then branches.
+        var schema = await Schema.Value;
+        var document = AzureYaml();
+        document.Merge(JObject.Parse(change), new JsonMergeSettings { MergeNullValueHandling = MergeNullValueHandling.Merge });
+        RemoveNulls(document);
+
+        var errors = schema.Validate(document);
+
+        Assert.True(errors.Count > 0, $"{description}: accepted {document}");
+    }
+
+    [Fact]
+    public void Azure_yaml_deploys_the_functions_project_as_service_api()
+    {
+        var yaml = AzureYaml();
+        var api = (JObject)yaml["services"]!["api"]!;
+
+        Assert.Equal("numbertrust", (string?)yaml["name"]);
+        Assert.Single((JObject)yaml["services"]!);
+        Assert.Equal("./functions/NumberTrust.Functions", (string?)api["project"]);
+        Assert.Equal("dotnet", (string?)api["language"]);
+        Assert.Equal("function", (string?)api["host"]);
+
+        var project = Path.GetFullPath(Path.Combine(RepoPaths.Root, (string)api["project"]!));
+        Assert.True(Directory.Exists(project), $"service project folder {project} does not exist");
+    }
+
+    [Theory]
+    [InlineData("prepackage")]
+    [InlineData("predeploy")]
+    public void Hook_runs_the_real_worker_check_on_every_platform(string hookEvent)
+    {
+        var hook = AzureYaml()["hooks"]?[hookEvent];
+
+        Assert.NotNull(hook);
+        Assert.Equal("sh", (string?)hook["posix"]?["shell"]);
+        Assert.Equal("pwsh", (string?)hook["windows"]?["shell"]);
+        Assert.Null(hook["continueOnError"]);
+        foreach (var platform in new[] { "posix", "windows" })
+        {
+            var script = (string?)hook[platform]?["run"];
+            Assert.NotNull(script);
+            Assert.Null(hook[platform]?["continueOnError"]);
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Root, script)), $"{hookEvent} {platform} hook script {script} is missing");
+            Assert.Contains("worker-probe", File.ReadAllText(Path.Combine(RepoPaths.Root, script)), StringComparison.Ordinal);
+        }
+    }
+
+    private static void RemoveNulls(JToken token)
+    {
+        foreach (var property in token.Children<JProperty>().ToList())
+        {
+            if (property.Value.Type == JTokenType.Null)
+            {
+                property.Remove();
+            }
+            else
+            {
+                RemoveNulls(property.Value);
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Newtonsoft.Json.Linq;
+using NumberTrust.Infra.Tests.Bicep;
+
+namespace NumberTrust.Infra.Tests.Azd;
+
+[Collection(CompiledTemplateCollection.Name)]
+public sealed class MainParametersTests(CompiledTemplate compiled)
+{
+    private static JObject Parameters() =>
+        (JObject)JObject.Parse(File.ReadAllText(RepoPaths.MainParameters))["parameters"]!;
+
+    [Theory]
+    [InlineData("environmentName", "${AZURE_ENV_NAME}")]
+    [InlineData("location", "${AZURE_LOCATION}")]
+    [InlineData("principalId", "${AZURE_PRINCIPAL_ID}")]
+    [InlineData("adminApiKey", "${ADMIN_API_KEY}")]
+    public void Parameters_file_maps_azd_variable(string parameter, string value)
+    {
+        Assert.Equal(value, (string?)Parameters()[parameter]?["value"]);
+    }
+
+    [Fact]
+    public void Parameters_file_names_only_parameters_of_main_bicep_and_covers_every_required_one()
+    {
+        var declared = (JObject)compiled.Template["parameters"]!;
+        var mapped = Parameters().Properties().Select(p => p.Name).ToList();
+
+        Assert.All(mapped, name => Assert.True(declared.ContainsKey(name), $"main.bicep has no parameter {name}"));
+        var required = declared.Properties().Where(p => ((JObject)p.Value)["defaultValue"] is null).Select(p => p.Name);
+        Assert.All(required, name => Assert.Contains(name, mapped));
+    }
+}
