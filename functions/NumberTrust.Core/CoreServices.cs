@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using NumberTrust.Health;
 using NumberTrust.Hosting;
 using NumberTrust.Numbers;
+using NumberTrust.Platforms;
+using NumberTrust.Scanning;
 using NumberTrust.Storage;
 using NumberTrust.Tenants;
 
@@ -39,6 +41,20 @@ public static class CoreServices
         services.AddSingleton<ImportApi>();
         services.AddSingleton<AdminApi>();
         services.AddSingleton<HealthApi>();
+
+        services.AddOptions<ScanOptions>().BindConfiguration(ScanOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TrustScoreOptions>().BindConfiguration(TrustScoreOptions.Section);
+        services.AddPlatforms(configuration);
+        services.TryAddSingleton<ILabelSeverity, TaxonomySeverity>();
+        services.TryAddSingleton<ILabelSource, PlatformLabelSource>();
+        services.AddSingleton<TrustScorer>();
+        services.AddSingleton<ScanPlanner>();
+        services.AddSingleton<LookupWorker>();
+        services.AddSingleton<ScansApi>();
+        foreach (var queue in new[] { QueueNames.ScanPlans, QueueNames.Lookups, QueueNames.ScanRuns, QueueNames.Alerts })
+        {
+            services.AddSingleton(new QueueRegistration(queue));
+        }
         return services;
     }
 }

@@ -21,6 +21,7 @@ public static class LocalHost
         {
             // Defaults for a fresh clone; appsettings, environment variables and the command line override them.
             [StorageAccount.ConnectionSetting] = builder.Configuration[StorageAccount.ConnectionSetting] ?? "UseDevelopmentStorage=true",
+            [ScheduleSettings.ScanPlanner] = builder.Configuration[ScheduleSettings.ScanPlanner] ?? "0 * * * * *",
         });
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -69,10 +70,14 @@ public static class LocalHost
 
         var hostJson = Path.Combine(AppContext.BaseDirectory, "host.json");
         var queueOptions = QueueHostOptions.FromHostJson(hostJson);
-        if (builder.Configuration["Queues:ProcessingLease"] is { Length: > 0 } lease)
+        // Local overrides (tests, demos): host.json stays the source of truth for both hosts otherwise.
+        var overrides = builder.Configuration.GetSection("Queues");
+        queueOptions = queueOptions with
         {
-            queueOptions = queueOptions with { ProcessingLease = TimeSpan.Parse(lease, System.Globalization.CultureInfo.InvariantCulture) };
-        }
+            ProcessingLease = overrides.GetValue("ProcessingLease", queueOptions.ProcessingLease),
+            VisibilityTimeout = overrides.GetValue("VisibilityTimeout", queueOptions.VisibilityTimeout),
+            MaxPollingInterval = overrides.GetValue("MaxPollingInterval", queueOptions.MaxPollingInterval),
+        };
 
         builder.Services.AddSingleton(queueOptions);
         foreach (var function in FunctionCatalog.QueueFunctions)

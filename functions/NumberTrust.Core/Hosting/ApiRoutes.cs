@@ -12,6 +12,10 @@ public static class ApiRoutes
     public const string Numbers = "numbers";
     public const string Number = "numbers/{number}";
     public const string NumbersImport = "numbers/import";
+    public const string NumberHistory = "numbers/{number}/history";
+    public const string NumberScans = "numbers/{number}/scans";
+    public const string Scans = "scans";
+    public const string Scan = "scans/{scanId}";
     public const string Platforms = "platforms";
     public const string AdminTenant = "admin/tenants/{tenantId}";
     public const string AdminTenantKeys = "admin/tenants/{tenantId}/keys";
@@ -26,11 +30,28 @@ public static class QueueNames
 {
     /// <summary>Suffix the queue trigger appends for messages that failed <c>maxDequeueCount</c> times.</summary>
     public const string PoisonSuffix = "-poison";
+
+    /// <summary>Planning shards enqueued by the planner timer; each expands into lookup jobs.</summary>
+    public const string ScanPlans = "scan-plans";
+
+    /// <summary>One job per number and platform.</summary>
+    public const string Lookups = "lookups";
+
+    /// <summary>Lookups that failed <c>maxDequeueCount</c> times; a function records why.</summary>
+    public const string LookupsPoison = Lookups + PoisonSuffix;
+
+    /// <summary>Tenant-wide on-demand scans waiting to be expanded into lookup jobs.</summary>
+    public const string ScanRuns = "scan-runs";
+
+    /// <summary>Label change events for the notifications feature.</summary>
+    public const string Alerts = "alerts";
 }
 
 /// <summary>App setting names that hold NCRONTAB schedules (6 fields, seconds first); functions use them as <c>%Name%</c>.</summary>
 public static class ScheduleSettings
 {
+    /// <summary>How often the scan planner looks for due numbers (default every minute).</summary>
+    public const string ScanPlanner = "ScanPlannerSchedule";
 }
 
 /// <summary>Names of the HTTP headers the API reads.</summary>

@@ -30,7 +30,7 @@ public sealed record ImportReport(int Total, int Imported, int Failed, IReadOnly
 public sealed class ImportApi(ApiKeyAuthenticator auth, StorageAccount storage, NumberStore store, KnownPlatforms platforms, TimeProvider time)
 {
     public const int MaxRows = 50_000;
-    private const int NumberPartitionConcurrency = 16;
+    private const int NumberPartitionConcurrency = 32;
 
     private static readonly string[] Columns = ["number", "displayName", "department", "tags", "cadence", "platforms", "region"];
 
@@ -208,10 +208,9 @@ public sealed class ImportApi(ApiKeyAuthenticator auth, StorageAccount storage, 
                     .Select(r => Overlay(tenantId, r.Number, r.Input, columns, existing.GetValueOrDefault(r.Number.E164), now))
                     .ToList();
 
-                await Parallel.ForEachAsync(
-                    chunk.Zip(entities),
-                    new ParallelOptions { MaxDegreeOfParallelism = NumberPartitionConcurrency, CancellationToken = cancellationToken },
-                    async (pair, ct) => await store.WriteNumberPartitionAsync(tenantId, pair.First.Number, pair.Second, ct));
+                var writes = chunk.Zip(entities, (row, entity) => new NumberStore.NumberPartitionWrite(
+                    row.Number, entity, !existing.TryGetValue(entity.RowKey, out var old) || old.Cadence == nameof(MonitoringCadence.Paused)));
+                await store.WriteNumberPartitionsAsync(tenantId, writes.ToList(), NumberPartitionConcurrency, cancellationToken);
 
                 var actions = entities.Select(e => existing.TryGetValue(e.RowKey, out var old)
                     ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, e, old.ETag)
@@ -259,7 +258,7 @@ public sealed class ImportApi(ApiKeyAuthenticator auth, StorageAccount storage, 
         string tenantId, CanonicalNumber number, RegistrationInput input, HashSet<string> columns, RegistrationEntity? existing, DateTimeOffset now)
     {
         bool Has(string column) => existing is null || columns.Contains(column);
-        return new RegistrationEntity
+        var entity = new RegistrationEntity
         {
             PartitionKey = tenantId,
             RowKey = number.E164,
@@ -273,6 +272,8 @@ public sealed class ImportApi(ApiKeyAuthenticator auth, StorageAccount storage, 
             CreatedAt = existing?.CreatedAt ?? now,
             UpdatedAt = now,
         };
+        entity.KeepLabelSummaryOf(existing);
+        return entity;
     }
 
     private static bool IsCsv(string contentType) =>

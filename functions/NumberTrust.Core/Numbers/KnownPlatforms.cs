@@ -8,13 +8,9 @@ namespace NumberTrust.Numbers;
 /// </summary>
 public sealed class KnownPlatforms
 {
-    public static readonly IReadOnlyList<string> BuiltIn = ["baidu", "baidu-haoma", "qihoo360", "sogou", "tencent", "telnyx", "nomorobo"];
-
     public KnownPlatforms(IConfiguration configuration)
     {
-        Ids = BuiltIn
-            .Concat(configuration.GetSection("Platforms").GetChildren().Select(c => c.Key.ToLowerInvariant()))
-            .ToHashSet(StringComparer.Ordinal);
+        Ids = Platforms.PlatformRegistry.ConfiguredIds(configuration).ToHashSet(StringComparer.Ordinal);
     }
 
     public IReadOnlySet<string> Ids { get; }

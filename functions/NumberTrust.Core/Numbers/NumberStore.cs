@@ -62,8 +62,10 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
                 CreatedAt = existing?.CreatedAt ?? now,
                 UpdatedAt = now,
             };
+            entity.KeepLabelSummaryOf(existing);
 
-            await WriteNumberPartitionAsync(tenantId, number, entity, cancellationToken);
+            var mayNeedSchedule = existing is null || existing.Cadence == nameof(MonitoringCadence.Paused);
+            await WriteNumberPartitionsAsync(tenantId, [new NumberPartitionWrite(number, entity, mayNeedSchedule)], 1, cancellationToken);
             try
             {
                 if (existing is null)
@@ -112,31 +114,41 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
             return SaveOutcome.PreconditionFailed;
         }
 
-        await Numbers.DeleteEntityAsync(e164, WatcherEntity.RowFor(tenantId), ETag.All, cancellationToken);
+        await RemoveWatcherAsync(e164, tenantId, cancellationToken);
         return SaveOutcome.Updated;
     }
 
-    /// <summary>Label state rows of a number (<c>label|{platform}</c>), shared by every watching tenant.</summary>
-    public async Task<IReadOnlyList<TableEntity>> LabelRowsAsync(string e164, CancellationToken cancellationToken)
+    /// <summary>Label state rows of a number on the given platforms (point reads: a status lookup never scans).</summary>
+    public async Task<IReadOnlyList<TableEntity>> LabelRowsAsync(string e164, IEnumerable<string> platforms, CancellationToken cancellationToken)
     {
-        var rows = new List<TableEntity>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {e164} and RowKey ge {"label|"} and RowKey lt {"label}"}");
-        await foreach (var row in Numbers.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            rows.Add(row);
-        }
+        var reads = platforms.Select(p => Numbers.GetEntityIfExistsAsync<TableEntity>(e164, Scanning.LabelStateEntity.RowFor(p), cancellationToken: cancellationToken));
+        var rows = await Task.WhenAll(reads);
+        return rows.Where(r => r.HasValue).Select(r => r.Value!).ToList();
+    }
 
-        return rows;
+    public async Task<NumberFactsEntity?> FactsAsync(string e164, CancellationToken cancellationToken)
+    {
+        var found = await Numbers.GetEntityIfExistsAsync<NumberFactsEntity>(e164, NumberFactsEntity.Row, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
     }
 
     /// <summary>One page of a tenant's registrations in E.164 order, optionally filtered by department and tag.</summary>
+    public Task<(IReadOnlyList<RegistrationEntity> Items, string? LastKey)> ListAsync(
+        string tenantId, string? afterKey, string? department, string? tag, int pageSize, CancellationToken cancellationToken) =>
+        ListAsync(tenantId, afterKey, new ListFilter(department, tag, null, null, null), pageSize, cancellationToken);
+
     public async Task<(IReadOnlyList<RegistrationEntity> Items, string? LastKey)> ListAsync(
-        string tenantId, string? afterKey, string? department, string? tag, int pageSize, CancellationToken cancellationToken)
+        string tenantId, string? afterKey, ListFilter criteria, int pageSize, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {afterKey ?? ""}");
-        if (department is not null)
+        if (criteria.Department is not null)
         {
-            filter += " and " + TableClient.CreateQueryFilter($"Department eq {department}");
+            filter += " and " + TableClient.CreateQueryFilter($"Department eq {criteria.Department}");
+        }
+
+        if (criteria.Labeled is { } labeled)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Labeled eq {labeled}");
         }
 
         var items = new List<RegistrationEntity>(pageSize);
@@ -145,7 +157,7 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
         // Tags live in a JSON column, so the tag filter runs here; pages are read until the page is full.
         await foreach (var entity in Registrations.QueryAsync<RegistrationEntity>(filter, maxPerPage: Math.Max(pageSize, 100), cancellationToken: cancellationToken))
         {
-            if (tag is not null && !entity.TagList.Contains(tag, StringComparer.Ordinal))
+            if (!criteria.Matches(entity))
             {
                 continue;
             }
@@ -162,25 +174,136 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
         return (items, more ? items[^1].RowKey : null);
     }
 
-    /// <summary>Writes the shared facts row and the tenant's watcher row of one number in one transaction.</summary>
-    public async Task WriteNumberPartitionAsync(string tenantId, CanonicalNumber number, RegistrationEntity registration, CancellationToken cancellationToken)
+    /// <summary>A number partition write: the registration it comes from, and whether it may need a first due-index entry.</summary>
+    public sealed record NumberPartitionWrite(CanonicalNumber Number, RegistrationEntity Registration, bool MayNeedSchedule);
+
+    /// <summary>
+    /// Records each tenant as a watcher in the number's facts row. A number new to the tenant (or woken from paused) that has no
+    /// due-index entry yet gets one due now, so its first scan runs within a planner tick: the entries are written first, in
+    /// batches per index partition, and a new facts row is then added pointing at its entry (one transaction per new number). If
+    /// the facts row already existed with its own schedule, the entry written here is stale and the planner drops it.
+    /// </summary>
+    public async Task WriteNumberPartitionsAsync(string tenantId, IReadOnlyList<NumberPartitionWrite> writes, int parallelism, CancellationToken cancellationToken)
     {
-        var facts = new NumberFactsEntity { PartitionKey = number.E164, Region = number.Region, NumberType = number.Type.ToString() };
-        var watcher = new WatcherEntity
+        var now = time.GetUtcNow();
+        var entries = writes.Where(w => w.MayNeedSchedule && Watcher.Of(w.Registration).IsActive).ToDictionary(
+            w => w.Number.E164, w => NewEntry(w.Number, now), StringComparer.Ordinal);
+        var schedule = storage.Table(TableNames.ScanSchedule);
+        foreach (var partition in entries.Values.GroupBy(e => e.PartitionKey))
         {
-            PartitionKey = number.E164,
-            RowKey = WatcherEntity.RowFor(tenantId),
-            TenantId = tenantId,
-            Cadence = registration.Cadence,
-            Platforms = registration.Platforms,
-            RegisteredAt = registration.CreatedAt,
-        };
-        await Numbers.SubmitTransactionAsync(
-            [
-                new TableTransactionAction(TableTransactionActionType.UpsertMerge, facts),
-                new TableTransactionAction(TableTransactionActionType.UpsertReplace, watcher),
-            ],
-            cancellationToken);
+            foreach (var chunk in partition.Chunk(100))
+            {
+                await schedule.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
+            }
+        }
+
+        await Parallel.ForEachAsync(
+            writes,
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (write, ct) => await UpsertWatcherAsync(write.Number, Watcher.Of(write.Registration), entries.GetValueOrDefault(write.Number.E164), ct));
+    }
+
+    private static Scanning.DueEntryEntity NewEntry(CanonicalNumber number, DateTimeOffset now) => new()
+    {
+        PartitionKey = Scanning.DueIndex.PartitionFor(number.E164, now),
+        RowKey = number.E164,
+        DueAt = now,
+        Region = number.Region,
+        NumberType = number.Type.ToString(),
+    };
+
+    private async Task UpsertWatcherAsync(CanonicalNumber number, Watcher watcher, Scanning.DueEntryEntity? entry, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            NumberFactsEntity? facts = null;
+            if (entry is null || attempt > 0)
+            {
+                facts = await FactsAsync(number.E164, cancellationToken);
+            }
+
+            try
+            {
+                if (facts is null)
+                {
+                    if (entry is null && watcher.IsActive)
+                    {
+                        entry = NewEntry(number, time.GetUtcNow());
+                        await storage.Table(TableNames.ScanSchedule).UpsertEntityAsync(entry, TableUpdateMode.Replace, cancellationToken);
+                    }
+
+                    await Numbers.AddEntityAsync(
+                        new NumberFactsEntity
+                        {
+                            PartitionKey = number.E164,
+                            Region = number.Region,
+                            NumberType = number.Type.ToString(),
+                            Watchers = NumberFactsEntity.Serialize([watcher]),
+                            DuePartition = entry?.PartitionKey,
+                        },
+                        cancellationToken);
+                    return;
+                }
+
+                var watchers = facts.WatcherList().Where(w => w.TenantId != watcher.TenantId).Append(watcher).OrderBy(w => w.TenantId, StringComparer.Ordinal);
+                var update = new TableEntity(number.E164, NumberFactsEntity.Row)
+                {
+                    [nameof(NumberFactsEntity.Region)] = number.Region,
+                    [nameof(NumberFactsEntity.NumberType)] = number.Type.ToString(),
+                    [nameof(NumberFactsEntity.Watchers)] = CheckedWatchers(watchers),
+                };
+                if (facts.DuePartition is null && watcher.IsActive)
+                {
+                    if (entry is null)
+                    {
+                        entry = NewEntry(number, time.GetUtcNow());
+                        await storage.Table(TableNames.ScanSchedule).UpsertEntityAsync(entry, TableUpdateMode.Replace, cancellationToken);
+                    }
+
+                    update[nameof(NumberFactsEntity.DuePartition)] = entry.PartitionKey;
+                }
+
+                await Numbers.UpdateEntityAsync(update, facts.ETag, TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when ((e.IsConflict() || e.IsPreconditionFailed()) && attempt < 8)
+            {
+                // Another tenant's registration of the same number got in first: read again and re-apply.
+            }
+        }
+    }
+
+    private async Task RemoveWatcherAsync(string e164, string tenantId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var facts = await FactsAsync(e164, cancellationToken);
+            if (facts is null || facts.WatcherList().All(w => w.TenantId != tenantId))
+            {
+                return;
+            }
+
+            try
+            {
+                var update = new TableEntity(e164, NumberFactsEntity.Row)
+                {
+                    [nameof(NumberFactsEntity.Watchers)] = NumberFactsEntity.Serialize(facts.WatcherList().Where(w => w.TenantId != tenantId)),
+                };
+                await Numbers.UpdateEntityAsync(update, facts.ETag, TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.IsPreconditionFailed() && attempt < 8)
+            {
+            }
+        }
+    }
+
+    private static string CheckedWatchers(IEnumerable<Watcher> watchers)
+    {
+        var json = NumberFactsEntity.Serialize(watchers);
+        return json.Length <= NumberFactsEntity.MaxWatchersJson
+            ? json
+            : throw new InvalidOperationException("This number is watched by too many tenants to record one more.");
     }
 
     /// <summary>
@@ -224,4 +347,26 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
         lastKey = text[3..];
         return true;
     }
+}
+
+/// <summary>List criteria: department and labeled run in the table query; tag, platform and category on the JSON columns here.</summary>
+public sealed record ListFilter(string? Department, string? Tag, bool? Labeled, string? Platform, string? Category)
+{
+    public bool Matches(RegistrationEntity entity)
+    {
+        if (Tag is not null && !entity.TagList.Contains(Tag, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        if (Platform is not null && !Contains(entity.LabeledPlatforms, Platform))
+        {
+            return false;
+        }
+
+        return Category is null || Contains(entity.LabelCategories, Category);
+    }
+
+    private static bool Contains(string? json, string value) =>
+        json is not null && (JsonSerializer.Deserialize<string[]>(json) ?? []).Contains(value, StringComparer.OrdinalIgnoreCase);
 }

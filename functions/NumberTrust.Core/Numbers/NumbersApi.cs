@@ -1,13 +1,16 @@
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json;
 using NumberTrust.Hosting;
+using NumberTrust.Scanning;
 using NumberTrust.Tenants;
 
 namespace NumberTrust.Numbers;
 
 /// <summary>HTTP handlers of the number registry, shared by the Functions app and the local host.</summary>
-public sealed class NumbersApi(ApiKeyAuthenticator auth, NumberStore store, KnownPlatforms platforms)
+public sealed class NumbersApi(
+    ApiKeyAuthenticator auth, NumberStore store, KnownPlatforms platforms, TrustScorer scorer, ILabelSeverity severity, ScanPlanner planner)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -76,9 +79,18 @@ public sealed class NumbersApi(ApiKeyAuthenticator auth, NumberStore store, Know
             return Problems.NotFound($"{canonical.E164} is not registered.");
         }
 
-        var labels = await store.LabelRowsAsync(canonical.E164, cancellationToken);
+        var shown = planner.PlatformsToShow(canonical, entity.PlatformList);
+        var labels = (await store.LabelRowsAsync(canonical.E164, shown, cancellationToken)).Select(ToLabelView).ToList();
+        var labeled = labels.Where(l => l.State == nameof(ObservedState.Labeled)).ToList();
+        var view = ToView(entity, labels) with
+        {
+            Labeled = labeled.Count > 0,
+            WorstCategory = labeled.Count == 0 ? null : labeled.MaxBy(l => severity.Rank(l.Category))!.Category,
+            LabeledPlatforms = labeled.Select(l => l.Platform).ToList(),
+            TrustScore = scorer.Score(labeled.Select(l => (l.Platform, l.Category ?? "Other"))),
+        };
         request.HttpContext.Response.Headers.ETag = entity.ETag.ToString();
-        return TypedResults.Ok(ToView(entity, labels.Select(ToLabelView).ToList()));
+        return TypedResults.Ok(view);
     }
 
     public async Task<Results<Ok<NumberPage>, ProblemHttpResult>> ListAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -115,7 +127,37 @@ public sealed class NumbersApi(ApiKeyAuthenticator auth, NumberStore store, Know
             return Problems.Invalid("department", $"At most {RegistrationInput.MaxTextLength} characters.");
         }
 
-        var (items, lastKey) = await store.ListAsync(tenant!.TenantId, afterKey, department, tag, pageSize, cancellationToken);
+        bool? labeledFilter = null;
+        if (query["labeled"] is { Count: > 0 } labeledText)
+        {
+            if (!bool.TryParse(labeledText.ToString(), out var l))
+            {
+                return Problems.Invalid("labeled", "labeled must be true or false.");
+            }
+
+            labeledFilter = l;
+        }
+
+        var platformFilter = query["platform"] is { Count: > 0 } pf ? pf.ToString().Trim().ToLowerInvariant() : null;
+        if (platformFilter is not null && !platforms.IsKnown(platformFilter))
+        {
+            return Problems.Invalid("platform", $"'{platformFilter}' is not a known platform.");
+        }
+
+        var categoryFilter = query["category"] is { Count: > 0 } cf ? cf.ToString().Trim() : null;
+        if (categoryFilter is { Length: 0 or > 40 })
+        {
+            return Problems.Invalid("category", "category must be 1 to 40 characters.");
+        }
+
+        // Filtering by label platform or category implies labeled numbers, which the table query can narrow to.
+        if (labeledFilter is null && (platformFilter is not null || categoryFilter is not null))
+        {
+            labeledFilter = true;
+        }
+
+        var filter = new ListFilter(department, tag, labeledFilter, platformFilter, categoryFilter);
+        var (items, lastKey) = await store.ListAsync(tenant!.TenantId, afterKey, filter, pageSize, cancellationToken);
         return TypedResults.Ok(new NumberPage(
             items.Select(e => ToView(e, [])).ToList(),
             lastKey is null ? null : NumberStore.EncodeToken(lastKey)));
@@ -185,6 +227,10 @@ public sealed class NumbersApi(ApiKeyAuthenticator auth, NumberStore store, Know
             entity.PlatformList,
             entity.CreatedAt,
             entity.UpdatedAt,
+            entity.Labeled,
+            entity.WorstCategory,
+            entity.LabeledPlatforms is null ? [] : JsonSerializer.Deserialize<string[]>(entity.LabeledPlatforms) ?? [],
+            null,
             labels);
     }
 
@@ -197,5 +243,11 @@ public sealed class NumbersApi(ApiKeyAuthenticator auth, NumberStore store, Know
         row.GetString("SourceApp"),
         row.GetDateTimeOffset("FirstSeenAt"),
         row.GetDateTimeOffset("LastCheckedAt"),
-        row.GetDateTimeOffset("LastChangedAt"));
+        row.GetDateTimeOffset("LastChangedAt"),
+        row.GetInt32("ConsecutiveUnknowns") ?? 0,
+        row.GetString("LastUnknownReason"),
+        row.GetString("LastFailure"),
+        row.GetString("EvidenceUrl"),
+        row.GetInt32("EvidenceStatus"),
+        row.GetString("EvidenceExcerpt"));
 }

@@ -32,7 +32,13 @@ public sealed record LabelStatusView(
     string? SourceApp,
     DateTimeOffset? FirstSeenAt,
     DateTimeOffset? LastCheckedAt,
-    DateTimeOffset? LastChangedAt);
+    DateTimeOffset? LastChangedAt,
+    int ConsecutiveUnknowns,
+    string? LastUnknownReason,
+    string? LastFailure,
+    string? EvidenceUrl,
+    int? EvidenceStatus,
+    string? EvidenceExcerpt);
 
 public sealed record NumberView(
     string Number,
@@ -46,6 +52,10 @@ public sealed record NumberView(
     IReadOnlyList<string> Platforms,
     DateTimeOffset RegisteredAt,
     DateTimeOffset UpdatedAt,
+    bool Labeled,
+    string? WorstCategory,
+    IReadOnlyList<string> LabeledPlatforms,
+    int? TrustScore,
     IReadOnlyList<LabelStatusView> Labels);
 
 public sealed record NumberPage(IReadOnlyList<NumberView> Items, string? ContinuationToken);
@@ -81,6 +91,31 @@ public sealed class RegistrationEntity : ITableEntity
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>Label summary of the number, denormalised by the scan pipeline for list filters.</summary>
+    public bool Labeled { get; set; }
+
+    /// <summary>JSON array of platform ids where the number is labeled.</summary>
+    public string? LabeledPlatforms { get; set; }
+
+    /// <summary>JSON array of canonical categories the number is labeled with.</summary>
+    public string? LabelCategories { get; set; }
+
+    public string? WorstCategory { get; set; }
+
+    /// <summary>Carries the scan pipeline's label summary over when a registration is rewritten.</summary>
+    public void KeepLabelSummaryOf(RegistrationEntity? existing)
+    {
+        if (existing is null)
+        {
+            return;
+        }
+
+        Labeled = existing.Labeled;
+        LabeledPlatforms = existing.LabeledPlatforms;
+        LabelCategories = existing.LabelCategories;
+        WorstCategory = existing.WorstCategory;
+    }
+
     [IgnoreDataMember]
     public IReadOnlyList<string> TagList => JsonSerializer.Deserialize<string[]>(Tags) ?? [];
 
@@ -89,13 +124,17 @@ public sealed class RegistrationEntity : ITableEntity
 }
 
 /// <summary>
-/// Facts about a number shared by every tenant that watches it, in partition = E.164 of the <c>Numbers</c> table:
-/// row <c>number</c> (this entity), rows <c>watch|{tenant}</c> (<see cref="WatcherEntity"/>) and, once scanning runs,
-/// rows <c>label|{platform}</c> with the label state. One partition per number keeps a number's facts in one transaction scope.
+/// Facts about a number shared by every tenant that watches it: row <c>number</c> in partition = E.164 of the <c>Numbers</c> table.
+/// The watching tenants are kept in the row itself (<see cref="Watchers"/>), so the planner and the lookup worker learn everything
+/// about a number from one point read. Label state rows (<c>label|{platform}</c>), history (<c>hist|…</c>) and events
+/// (<c>event|…</c>) live in the same partition, so a lookup's changes commit in one transaction.
 /// </summary>
 public sealed class NumberFactsEntity : ITableEntity
 {
     public const string Row = "number";
+
+    /// <summary>The watcher list is one string property (64 KiB): room for several hundred tenants per number.</summary>
+    public const int MaxWatchersJson = 60 * 1024;
 
     public string PartitionKey { get; set; } = "";
 
@@ -108,28 +147,26 @@ public sealed class NumberFactsEntity : ITableEntity
     public string Region { get; set; } = "";
 
     public string NumberType { get; set; } = "";
+
+    /// <summary>JSON array of <see cref="Watcher"/>s.</summary>
+    public string Watchers { get; set; } = "[]";
+
+    /// <summary>Partition of the number's current entry in the due-time index (<c>ScanSchedule</c>), or null when unscheduled.</summary>
+    public string? DuePartition { get; set; }
+
+    /// <summary>True while a removal appeal is open on any platform (scanned daily meanwhile).</summary>
+    public bool AppealOpen { get; set; }
+
+    public IReadOnlyList<Watcher> WatcherList() => JsonSerializer.Deserialize<Watcher[]>(Watchers, Hosting.ApiJson.Options) ?? [];
+
+    public static string Serialize(IEnumerable<Watcher> watchers) => JsonSerializer.Serialize(watchers.ToArray(), Hosting.ApiJson.Options);
 }
 
-/// <summary>Marks that a tenant watches a number, so a scan result can reach every watching tenant.</summary>
-public sealed class WatcherEntity : ITableEntity
+/// <summary>A tenant watching a number: what the planner needs to know of its registration.</summary>
+public sealed record Watcher(string TenantId, string Cadence, IReadOnlyList<string> Platforms, DateTimeOffset RegisteredAt)
 {
-    public const string RowPrefix = "watch|";
+    public bool IsActive => Cadence != nameof(MonitoringCadence.Paused);
 
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public string TenantId { get; set; } = "";
-
-    public string Cadence { get; set; } = nameof(MonitoringCadence.Auto);
-
-    public string Platforms { get; set; } = "[]";
-
-    public DateTimeOffset RegisteredAt { get; set; }
-
-    public static string RowFor(string tenantId) => RowPrefix + tenantId;
+    public static Watcher Of(RegistrationEntity registration) => new(
+        registration.PartitionKey, registration.Cadence, registration.PlatformList, registration.CreatedAt);
 }

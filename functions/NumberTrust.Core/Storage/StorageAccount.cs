@@ -16,8 +16,10 @@ public static class TableNames
     public const string Registrations = "Registrations";
     public const string Numbers = "Numbers";
     public const string ScheduleStatus = "ScheduleStatus";
+    public const string ScanSchedule = "ScanSchedule";
+    public const string ScanRuns = "ScanRuns";
 
-    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus];
+    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanRuns];
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using NumberTrust.Health;
 using NumberTrust.Hosting;
 using NumberTrust.Numbers;
+using NumberTrust.Scanning;
 using NumberTrust.Tenants;
 
 namespace NumberTrust.Local.Api;
@@ -40,6 +41,9 @@ public static class ApiEndpoints
             .WithQueryParameter("department", "Only numbers of this department (exact match).")
             .WithQueryParameter("pageSize", $"Items per page, 1 to {NumbersApi.MaxPageSize} (default {NumbersApi.DefaultPageSize}).")
             .WithQueryParameter("continuationToken", "The continuationToken of the previous page.")
+            .WithQueryParameter("labeled", "true: only numbers labeled on some platform; false: only numbers labeled nowhere.")
+            .WithQueryParameter("platform", "Only numbers labeled on this platform.")
+            .WithQueryParameter("category", "Only numbers labeled with this canonical category (e.g. Fraud).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized);
         numbers.MapDelete(ApiRoutes.Number, (HttpRequest request, string number, NumbersApi handler, CancellationToken ct) => handler.DeleteAsync(request, number, ct))
             .WithName("DeleteNumber")
@@ -53,6 +57,31 @@ public static class ApiEndpoints
             .Accepts<string>("text/csv", "application/csv", "text/plain")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        var scans = api.MapGroup("").WithTags("Scans");
+        scans.MapPost(ApiRoutes.NumberScans, (HttpRequest request, string number, ScansApi handler, CancellationToken ct) => handler.ScanNumberAsync(request, number, ct))
+            .WithName("ScanNumber")
+            .WithSummary("Scan one registered number on its platforms now; 202 with the Location of the scan run.")
+            .WithQueryParameter("region", "ISO 3166 region for numbers written without a country code; default: the tenant's region.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        scans.MapPost(ApiRoutes.Scans, (HttpRequest request, ScansApi handler, CancellationToken ct) => handler.ScanTenantAsync(request, ct))
+            .WithName("ScanTenant")
+            .WithSummary("Scan all of the tenant's numbers now; 202 with the Location of the scan run.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        scans.MapGet(ApiRoutes.Scan, (HttpRequest request, string scanId, ScansApi handler, CancellationToken ct) => handler.GetScanAsync(request, scanId, ct))
+            .WithName("GetScan")
+            .WithSummary("Progress of a scan run per platform (queued, done, unknown, failed) and whether it finished.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        scans.MapGet(ApiRoutes.NumberHistory, (HttpRequest request, string number, ScansApi handler, CancellationToken ct) => handler.HistoryAsync(request, number, ct))
+            .WithName("GetNumberHistory")
+            .WithSummary("Label changes of a number, newest first.")
+            .WithQueryParameter("platform", "Only this platform.")
+            .WithQueryParameter("from", "Only changes at or after this ISO 8601 time.")
+            .WithQueryParameter("to", "Only changes at or before this ISO 8601 time.")
+            .WithQueryParameter("limit", $"At most this many entries (1 to {ScansApi.MaxHistory}, default 100).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         var admin = api.MapGroup("").WithTags("Admin");
         admin.MapPut(ApiRoutes.AdminTenant, (HttpRequest request, string tenantId, AdminApi handler, CancellationToken ct) => handler.PutTenantAsync(request, tenantId, ct))

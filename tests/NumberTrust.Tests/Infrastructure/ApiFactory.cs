@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NumberTrust.Scanning;
 using NumberTrust.Hosting;
 
 namespace NumberTrust.Tests.Infrastructure;
@@ -14,9 +17,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public ApiFactory(string connectionString, IDictionary<string, string?>? extra = null)
+    public ApiFactory(string connectionString, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         Prefix = Azurite.NewPrefix();
         _settings = new Dictionary<string, string?>
         {
@@ -24,6 +29,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Storage:Prefix"] = Prefix,
             ["Auth:AdminKey"] = AdminKey,
             ["Local:StartAzurite"] = "false",
+            ["Queues:VisibilityTimeout"] = "00:00:00.200",
+            // The planner timer stays quiet unless a test drives it (tests call the planner directly).
+            [ScheduleSettings.ScanPlanner] = "0 0 0 1 1 *",
+            ["Queues:MaxPollingInterval"] = "00:00:00.250",
             ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("NT_TEST_LOGLEVEL") ?? "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
@@ -34,9 +43,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     public string Prefix { get; }
 
-    public static async Task<ApiFactory> StartAsync(IDictionary<string, string?>? extra = null)
+    public static async Task<ApiFactory> StartAsync(IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
-        var factory = new ApiFactory(await Azurite.ConnectionStringAsync(), extra);
+        var factory = new ApiFactory(await Azurite.ConnectionStringAsync(), extra, services);
         _ = factory.Server; // start now so start-up failures surface here
         return factory;
     }
@@ -49,6 +58,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services =>
+        {
+            // Tests never reach a platform: unless a test scripts its own, every lookup reads as clean from a scripted source.
+            services.AddSingleton<ILabelSource>(new ScriptedLabelSource());
+            _services?.Invoke(services);
+        });
     }
 
     public HttpClient Admin()

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using NumberTrust.Labels;
+
+namespace NumberTrust.Platforms;
+
+public static class PlatformServices
+{
+    /// <summary>
+    /// Registers the label taxonomy, the options of every platform (<c>Platforms:&lt;id&gt;</c>, validated at start-up), one named
+    /// HttpClient per platform with its own resilience pipeline, the adapter registry and the catalog.
+    /// </summary>
+    public static IServiceCollection AddPlatforms(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLabelTaxonomy(configuration);
+
+        var ids = PlatformRegistry.ConfiguredIds(configuration);
+        services.TryAddSingleton(new PlatformIdSet(ids));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PlatformOptions>, PlatformOptionsValidator>());
+        foreach (var id in ids)
+        {
+            services.AddOptions<PlatformOptions>(id)
+                .Bind(configuration.GetSection($"{PlatformOptions.Section}:{id}"))
+                .ValidateDataAnnotations()
+                .ValidateOnStart();
+
+            var platformId = id;
+            services.AddHttpClient(PlatformIds.HttpClientName(id))
+                .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline owns timeouts
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    // Redirects are answers: Baidu and Sogou redirect to their captcha pages.
+                    AllowAutoRedirect = false,
+                    AutomaticDecompression = System.Net.DecompressionMethods.All,
+                    UseCookies = false,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                    ConnectTimeout = TimeSpan.FromSeconds(10),
+                })
+                .AddResilienceHandler("lookup", (pipeline, context) =>
+                {
+                    var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(platformId);
+                    PlatformResilience.Configure(pipeline, platformId, options, context.ServiceProvider.GetRequiredService<TimeProvider>());
+                });
+        }
+
+        services.TryAddSingleton<PlatformRegistry>();
+        services.TryAddSingleton<IPlatformAdapterRegistry>(sp => sp.GetRequiredService<PlatformRegistry>());
+        services.TryAddSingleton<PlatformCatalog>();
+        return services;
+    }
+
+    /// <summary>Registers <see cref="LabelTaxonomy"/> with <c>Labels</c> options validated at start-up.</summary>
+    public static IServiceCollection AddLabelTaxonomy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<LabelOptions>()
+            .Bind(configuration.GetSection(LabelOptions.Section))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LabelOptions>, LabelOptionsValidator>());
+        services.TryAddSingleton<LabelTaxonomy>();
+        return services;
+    }
+}

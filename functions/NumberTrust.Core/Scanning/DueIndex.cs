@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+
+namespace NumberTrust.Scanning;
+
+/// <summary>
+/// A number's entry in the due-time index (<c>ScanSchedule</c> table). Partition = <c>{shard:D2}|{bucket}</c> where bucket is the
+/// due minute (<c>yyyyMMddHHmm</c>), row key = E.164. A planner shard reads one contiguous partition range per tick (its shard,
+/// from the last planned minute to now), so a tick never touches numbers that are not due.
+/// </summary>
+public sealed class DueEntryEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public DateTimeOffset DueAt { get; set; }
+
+    public string Region { get; set; } = "";
+
+    public string NumberType { get; set; } = "";
+}
+
+public static class DueIndex
+{
+    /// <summary>Number of planner shards; one PlanShard message per shard per tick.</summary>
+    public const int Shards = 16;
+
+    public static int ShardOf(string number) => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(number)) % Shards);
+
+    public static string Bucket(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+
+    public static string PartitionFor(string number, DateTimeOffset dueAt) => $"{ShardOf(number):D2}|{Bucket(dueAt)}";
+
+    public static string PartitionFor(int shard, DateTimeOffset dueAt) => $"{shard:D2}|{Bucket(dueAt)}";
+
+    /// <summary>The filter for one shard's entries due in [from, to] (minute resolution).</summary>
+    public static string RangeFilter(int shard, DateTimeOffset from, DateTimeOffset to) =>
+        TableClient.CreateQueryFilter($"PartitionKey ge {PartitionFor(shard, from)} and PartitionKey le {PartitionFor(shard, to)}");
+}

@@ -1,0 +1,338 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NumberTrust.Hosting;
+using NumberTrust.Numbers;
+using NumberTrust.Storage;
+
+namespace NumberTrust.Scanning;
+
+/// <summary>
+/// Runs one lookup job: asks the platform, applies the observation to the number's state on that platform, and records history
+/// and events. Correct under at-least-once delivery: state, history row and event rows are one entity-group transaction in the
+/// number's partition, conditional on the state's ETag, and the state remembers the last applied job id, so a redelivered job is
+/// recognised and never applied twice. Follow-ups (sending events to <c>alerts</c>, refreshing the watching tenants' label
+/// summaries) run after the transaction and are redone by whoever next finds them pending.
+/// </summary>
+public sealed partial class LookupWorker(
+    StorageAccount storage, ILabelSource source, ScanPlanner planner, IOptions<ScanOptions> options, ILabelSeverity severity,
+    TimeProvider time, ILogger<LookupWorker> logger)
+{
+    private const int MaxConflictRetries = 5;
+    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>Handles a job; an attempt that fails records why before the queue trigger retries or poisons it.</summary>
+    public async Task RunAsync(QueueMessageContext message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await HandleAsync(message, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await RecordFailureAsync(message, e, cancellationToken);
+            throw;
+        }
+    }
+
+    public async Task HandleAsync(QueueMessageContext message, CancellationToken cancellationToken)
+    {
+        var job = ScanMessageJson.Deserialize<LookupJobMessage>(message.Body, LookupJobMessage.CurrentVersion, m => m.Version);
+        var type = Enum.TryParse<NumberType>(job.NumberType, out var t) ? t : NumberType.Unknown;
+        var number = NumberParser.FromStored(job.Number, job.Region, type);
+        var table = storage.Table(TableNames.Numbers);
+        var rowKey = LabelStateEntity.RowFor(job.Platform);
+
+        Observation? observation = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            if (attempt > MaxConflictRetries)
+            {
+                throw new InvalidOperationException($"The state of {job.Number} on {job.Platform} kept changing under job {job.JobId}; giving this attempt up.");
+            }
+
+            var found = await table.GetEntityIfExistsAsync<LabelStateEntity>(job.Number, rowKey, cancellationToken: cancellationToken);
+            var prior = found.HasValue ? found.Value : null;
+            if (prior is not null && prior.LastJobId == job.JobId)
+            {
+                // Redelivered after it was applied: finish what may be left and stop.
+                if (prior.FollowUpPending)
+                {
+                    await FollowUpAsync(job.Number, prior, null, cancellationToken);
+                }
+
+                await RecordRunAsync(job, prior, cancellationToken);
+                return;
+            }
+
+            if (prior is { FollowUpPending: true })
+            {
+                await FollowUpAsync(job.Number, prior, null, cancellationToken);
+                continue; // the follow-up changed the row's ETag
+            }
+
+            if (observation is null)
+            {
+                observation = await source.LookupAsync(job.Platform, number, cancellationToken);
+                if (observation.ShouldReschedule && job.Reschedules < options.Value.MaxReschedules)
+                {
+                    await RescheduleAsync(job, observation, cancellationToken);
+                    return;
+                }
+            }
+
+            var transition = LabelStateMachine.Apply(job.Number, job.Platform, prior, observation, job.JobId, time.GetUtcNow(), options.Value, severity.Rank);
+            var actions = new List<TableTransactionAction>
+            {
+                prior is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, transition.State)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, transition.State, prior.ETag),
+            };
+            if (transition.History is not null)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, transition.History));
+            }
+
+            actions.AddRange(transition.Events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)));
+            try
+            {
+                var response = await table.SubmitTransactionAsync(actions, cancellationToken);
+                transition.State.ETag = response.Value[0].Headers.ETag ?? default;
+                var first = actions.Count - transition.Events.Count;
+                for (var i = 0; i < transition.Events.Count; i++)
+                {
+                    transition.Events[i].ETag = response.Value[first + i].Headers.ETag ?? default;
+                }
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < MaxConflictRetries)
+            {
+                // Another worker changed this platform's state since we read it: read again and re-apply the same observation.
+                Log.Conflict(logger, job.JobId, job.Number, job.Platform);
+                continue;
+            }
+
+            Log.Applied(logger, job.JobId, job.Number, job.Platform, observation.State, transition.History is not null, transition.Events.Count);
+            if (transition.State.FollowUpPending)
+            {
+                await FollowUpAsync(job.Number, transition.State, transition.Events, cancellationToken);
+            }
+
+            await RecordRunAsync(job, transition.State, cancellationToken);
+            return;
+        }
+    }
+
+    /// <summary>Records why a job ended in the poison queue, on the platform state and on its scan run.</summary>
+    public async Task HandlePoisonAsync(QueueMessageContext message, CancellationToken cancellationToken)
+    {
+        LookupJobMessage job;
+        try
+        {
+            job = ScanMessageJson.Deserialize<LookupJobMessage>(message.Body, LookupJobMessage.CurrentVersion, m => m.Version);
+        }
+        catch (InvalidMessageException e)
+        {
+            Log.UnreadablePoison(logger, message.Id, e.Message);
+            return;
+        }
+
+        var reason = $"Lookup failed {message.DequeueCount} times in a row and was given up (poison queue).";
+        var failure = await FailureReasonAsync(job, cancellationToken) ?? reason;
+        var now = time.GetUtcNow();
+        await storage.Table(TableNames.Numbers).UpsertEntityAsync(
+            new TableEntity(job.Number, LabelStateEntity.RowFor(job.Platform))
+            {
+                [nameof(LabelStateEntity.LastFailure)] = failure,
+                [nameof(LabelStateEntity.LastFailureAt)] = now,
+            },
+            TableUpdateMode.Merge,
+            cancellationToken);
+        if (job.RunId is not null)
+        {
+            await ScanRunStore.RecordAsync(storage, job.RunId, job.Platform, job.Number, ScanJobStatus.Failed, failure, cancellationToken);
+        }
+
+        Log.Poisoned(logger, job.JobId, job.Number, job.Platform, failure);
+    }
+
+    /// <summary>Remembers why an attempt failed so the poison handler can say why; best effort.</summary>
+    public async Task RecordFailureAsync(QueueMessageContext message, Exception exception, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var job = ScanMessageJson.Deserialize<LookupJobMessage>(message.Body, LookupJobMessage.CurrentVersion, m => m.Version);
+            await storage.Table(TableNames.ScanRuns).UpsertEntityAsync(
+                new TableEntity("failure|" + job.JobId, "last")
+                {
+                    ["Reason"] = $"{exception.GetType().Name}: {exception.Message}",
+                    ["DequeueCount"] = message.DequeueCount,
+                    ["At"] = time.GetUtcNow(),
+                },
+                TableUpdateMode.Replace,
+                cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidMessageException or RequestFailedException)
+        {
+            Log.FailureNotRecorded(logger, message.Id, e.Message);
+        }
+    }
+
+    private async Task<string?> FailureReasonAsync(LookupJobMessage job, CancellationToken cancellationToken)
+    {
+        var row = await storage.Table(TableNames.ScanRuns).GetEntityIfExistsAsync<TableEntity>("failure|" + job.JobId, "last", cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value!.GetString("Reason") : null;
+    }
+
+    private async Task RescheduleAsync(LookupJobMessage job, Observation observation, CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromSeconds(Math.Min(options.Value.MaxBackoff.TotalSeconds, 5 * Math.Pow(2, job.Reschedules)));
+        var delay = observation.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero ? retryAfter : backoff;
+        delay += TimeSpan.FromMilliseconds(Random.Shared.Next(0, 1000)); // jitter, so rescheduled jobs do not return in lockstep
+        if (delay > options.Value.MaxBackoff)
+        {
+            delay = options.Value.MaxBackoff;
+        }
+
+        await storage.Queue(QueueNames.Lookups).SendMessageAsync(
+            ScanMessageJson.Serialize(job with { Reschedules = job.Reschedules + 1 }), delay, cancellationToken: cancellationToken);
+        Log.Rescheduled(logger, job.JobId, job.Platform, observation.UnknownReason ?? "", delay, job.Reschedules + 1);
+        if (job.RunId is not null)
+        {
+            await ScanRunStore.RecordAsync(storage, job.RunId, job.Platform, job.Number, ScanJobStatus.Queued, $"rescheduled: {observation.UnknownReason}", cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Sends the number's undispatched events, refreshes the watching tenants' summaries, and clears the state's pending flag.
+    /// Each event is claimed first (an ETag-conditional write), so two follow-ups running at once never both send it; a claim
+    /// whose sender died expires after <see cref="ClaimTimeout"/> and the event is sent by the next follow-up.
+    /// </summary>
+    /// <param name="known">The events the caller just wrote (with their ETags); null to look for any left undispatched.</param>
+    private async Task FollowUpAsync(string number, LabelStateEntity state, IReadOnlyList<LabelEventEntity>? known, CancellationToken cancellationToken)
+    {
+        var table = storage.Table(TableNames.Numbers);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {number} and RowKey ge {LabelEventEntity.RowPrefix} and RowKey lt {"event}"}");
+        var events = known is not null ? known.ToAsyncEnumerable() : table.QueryAsync<LabelEventEntity>(filter, cancellationToken: cancellationToken);
+        await foreach (var row in events.WithCancellation(cancellationToken))
+        {
+            if (row.Dispatched || (row.ClaimedAt is { } claimed && time.GetUtcNow() - claimed < ClaimTimeout))
+            {
+                continue;
+            }
+
+            Response claim;
+            try
+            {
+                claim = await table.UpdateEntityAsync(
+                    new TableEntity(number, row.RowKey) { [nameof(LabelEventEntity.ClaimedAt)] = time.GetUtcNow() }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.IsPreconditionFailed())
+            {
+                continue; // another follow-up claimed it
+            }
+
+            var message = new LabelEventMessage(
+                LabelEventMessage.CurrentVersion, row.EventId, Enum.Parse<LabelEventType>(row.Type), number, row.Platform, row.FromCategory,
+                row.ToCategory, row.Direction, row.FromCount, row.ToCount, row.LabelText, row.OccurredAt);
+            await storage.Queue(QueueNames.Alerts).SendMessageAsync(ScanMessageJson.Serialize(message), cancellationToken: cancellationToken);
+            await table.UpdateEntityAsync(
+                new TableEntity(number, row.RowKey) { [nameof(LabelEventEntity.Dispatched)] = true }, claim.Headers.ETag ?? ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+
+        await RefreshSummariesAsync(number, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(
+                new TableEntity(number, state.RowKey) { [nameof(LabelStateEntity.FollowUpPending)] = false }, state.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.IsPreconditionFailed())
+        {
+            // The state moved on meanwhile; its new writer sees the flag and finishes the follow-up.
+        }
+    }
+
+    /// <summary>Denormalises the number's overall label status into each watching tenant's registration, for list filters.</summary>
+    private async Task RefreshSummariesAsync(string number, CancellationToken cancellationToken)
+    {
+        var table = storage.Table(TableNames.Numbers);
+        var found = await table.GetEntityIfExistsAsync<NumberFactsEntity>(number, NumberFactsEntity.Row, cancellationToken: cancellationToken);
+        if (!found.HasValue)
+        {
+            return;
+        }
+
+        var facts = found.Value!;
+        var watchers = facts.WatcherList();
+        var type = Enum.TryParse<NumberType>(facts.NumberType, out var t) ? t : NumberType.Unknown;
+        var canonical = NumberParser.FromStored(number, facts.Region, type);
+        var platforms = planner.PlatformsToShow(canonical, watchers.SelectMany(w => w.Platforms));
+        var states = await Task.WhenAll(platforms.Select(p =>
+            table.GetEntityIfExistsAsync<LabelStateEntity>(number, LabelStateEntity.RowFor(p), cancellationToken: cancellationToken)));
+        var labeled = states.Where(s => s.HasValue && s.Value!.State == nameof(ObservedState.Labeled))
+            .Select(s => (Platform: s.Value!.Platform, Category: s.Value.Category ?? "Other"))
+            .ToList();
+
+        var worst = labeled.Count == 0 ? null : labeled.MaxBy(l => severity.Rank(l.Category)).Category;
+        var summary = new TableEntity("", number)
+        {
+            [nameof(RegistrationEntity.Labeled)] = labeled.Count > 0,
+            [nameof(RegistrationEntity.LabeledPlatforms)] = JsonSerializer.Serialize(labeled.Select(l => l.Platform).Order(StringComparer.Ordinal)),
+            [nameof(RegistrationEntity.LabelCategories)] = JsonSerializer.Serialize(labeled.Select(l => l.Category).Distinct().Order(StringComparer.Ordinal)),
+            [nameof(RegistrationEntity.WorstCategory)] = worst,
+        };
+        var registrations = storage.Table(TableNames.Registrations);
+        foreach (var watcher in watchers)
+        {
+            summary.PartitionKey = watcher.TenantId;
+            try
+            {
+                await registrations.UpdateEntityAsync(summary, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.IsNotFound())
+            {
+                // The tenant deleted the registration; its watcher entry is on its way out too.
+            }
+        }
+    }
+
+    private async Task RecordRunAsync(LookupJobMessage job, LabelStateEntity state, CancellationToken cancellationToken)
+    {
+        if (job.RunId is null)
+        {
+            return;
+        }
+
+        var status = state.ConsecutiveUnknowns > 0 && state.LastJobId == job.JobId ? ScanJobStatus.Unknown : ScanJobStatus.Done;
+        var detail = status == ScanJobStatus.Unknown ? state.LastUnknownReason : state.State == nameof(ObservedState.Labeled) ? $"{state.Category}: {state.LabelText}" : state.State;
+        await ScanRunStore.RecordAsync(storage, job.RunId, job.Platform, job.Number, status, detail, cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4100, Level = LogLevel.Debug, Message = "Job {JobId}: {Number} on {Platform} -> {State} (history {History}, events {Events})")]
+        public static partial void Applied(ILogger logger, string jobId, string number, string platform, ObservedState state, bool history, int events);
+
+        [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Job {JobId}: state of {Number} on {Platform} changed concurrently; re-applying")]
+        public static partial void Conflict(ILogger logger, string jobId, string number, string platform);
+
+        [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Job {JobId} on {Platform} rescheduled ({Reason}) in {Delay} (reschedule {Count})")]
+        public static partial void Rescheduled(ILogger logger, string jobId, string platform, string reason, TimeSpan delay, int count);
+
+        [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "Job {JobId}: lookup of {Number} on {Platform} poisoned: {Reason}")]
+        public static partial void Poisoned(ILogger logger, string jobId, string number, string platform, string reason);
+
+        [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Poison message {MessageId} is not a lookup job: {Reason}")]
+        public static partial void UnreadablePoison(ILogger logger, string messageId, string reason);
+
+        [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Could not record the failure of message {MessageId}: {Reason}")]
+        public static partial void FailureNotRecorded(ILogger logger, string messageId, string reason);
+    }
+}
+
+/// <summary>Severity rank of a canonical category (higher = worse); the taxonomy's configurable order.</summary>
+public interface ILabelSeverity
+{
+    int Rank(string? category);
+}

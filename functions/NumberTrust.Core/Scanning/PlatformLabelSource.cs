@@ -1,0 +1,42 @@
+using NumberTrust.Labels;
+using NumberTrust.Numbers;
+using NumberTrust.Platforms;
+
+namespace NumberTrust.Scanning;
+
+/// <summary>The scan pipeline's view of the platform adapters: which platforms cover a number, their pacing, and the lookup.</summary>
+public sealed class PlatformLabelSource(IPlatformAdapterRegistry registry) : ILabelSource
+{
+    public IReadOnlyList<string> PlatformsFor(CanonicalNumber number) => registry.EnabledFor(number);
+
+    public bool IsEnabled(string platform) => registry.IsEnabled(platform);
+
+    public double RequestsPerSecond(string platform) => registry.IsEnabled(platform) ? registry.Options(platform).RequestsPerSecond : 0;
+
+    public async Task<Observation> LookupAsync(string platform, CanonicalNumber number, CancellationToken cancellationToken) =>
+        ToObservation(await registry.LookupAsync(platform, number, cancellationToken));
+
+    public static Observation ToObservation(LookupResult result) => new(
+        result.Outcome switch
+        {
+            LookupOutcome.Labeled => ObservedState.Labeled,
+            LookupOutcome.Clean => ObservedState.Clean,
+            _ => ObservedState.Unknown,
+        },
+        result.Category?.ToString(),
+        result.LabelText,
+        result.ReportCount,
+        result.SourceApp,
+        result.Reason?.ToString(),
+        result.RetryAfter,
+        result.Evidence.RequestedUrl,
+        result.Evidence.HttpStatus,
+        result.Evidence.Excerpt,
+        result.Detail);
+}
+
+/// <summary>Severity from the taxonomy's configurable order (<c>Labels:SeverityOrder</c>).</summary>
+public sealed class TaxonomySeverity(LabelTaxonomy taxonomy) : ILabelSeverity
+{
+    public int Rank(string? category) => taxonomy.Rank(category);
+}

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using NumberTrust.Hosting;
+
+namespace NumberTrust.Scanning;
+
+/// <summary>
+/// Planner work item: plan every number of one shard of the due index whose due time lies in [<see cref="From"/>, <see cref="To"/>].
+/// Versioned so producers and consumers of different releases can coexist.
+/// </summary>
+public sealed record PlanShardMessage(int Version, int Shard, DateTimeOffset From, DateTimeOffset To, DateTimeOffset PlannedAt)
+{
+    public const int CurrentVersion = 1;
+}
+
+/// <summary>One lookup of one number on one platform. <see cref="JobId"/> is stable across redeliveries and reschedules.</summary>
+public sealed record LookupJobMessage(
+    int Version,
+    string JobId,
+    string Number,
+    string Region,
+    string NumberType,
+    string Platform,
+    DateTimeOffset DueAt,
+    string? RunId,
+    int Reschedules)
+{
+    public const int CurrentVersion = 1;
+
+    /// <summary>A job id derived from what the job is, so the same due lookup planned twice has the same id.</summary>
+    public static string IdFor(string number, string platform, DateTimeOffset dueAt, string? runId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{number}|{platform}|{dueAt.UtcTicks}|{runId}"));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 12));
+    }
+}
+
+/// <summary>A tenant-wide on-demand scan waiting to be expanded into lookup jobs.</summary>
+public sealed record ExpandScanRunMessage(int Version, string RunId, string TenantId)
+{
+    public const int CurrentVersion = 1;
+}
+
+/// <summary>Serialises queue messages (JSON, camelCase) and refuses versions this build does not understand.</summary>
+public static class ScanMessageJson
+{
+    public static BinaryData Serialize<T>(T message) => BinaryData.FromObjectAsJson(message, ApiJson.Options);
+
+    public static T Deserialize<T>(BinaryData body, int supportedVersion, Func<T, int> version)
+    {
+        T? message;
+        try
+        {
+            message = body.ToObjectFromJson<T>(ApiJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidMessageException($"{typeof(T).Name} is not valid JSON: {e.Message}", e);
+        }
+
+        if (message is null)
+        {
+            throw new InvalidMessageException($"{typeof(T).Name} is empty.");
+        }
+
+        if (version(message) != supportedVersion)
+        {
+            throw new InvalidMessageException($"{typeof(T).Name} version {version(message)} is not supported (this build reads {supportedVersion}).");
+        }
+
+        return message;
+    }
+}
+
+/// <summary>A queue message that can never be processed (bad JSON, unknown version); it ends in the poison queue.</summary>
+public sealed class InvalidMessageException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,60 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace NumberTrust.Scanning;
+
+public enum ScanJobStatus
+{
+    Queued,
+    Done,
+    Unknown,
+    Failed,
+}
+
+/// <summary>
+/// An on-demand scan run. Table <c>ScanRuns</c>, partition = run id: the header row <c>run</c> and one row per job
+/// (<c>job|{platform}|{number}</c>), so a run's progress is one partition query and jobs never contend on a shared counter.
+/// </summary>
+public sealed class ScanRunEntity : ITableEntity
+{
+    public const string HeaderRow = "run";
+
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = HeaderRow;
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string TenantId { get; set; } = "";
+
+    /// <summary>The number for a single-number run; null for a tenant-wide run.</summary>
+    public string? Number { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>True once every job of the run has been enqueued (tenant-wide runs expand in the background).</summary>
+    public bool Expanded { get; set; }
+
+    public int TotalJobs { get; set; }
+}
+
+public static class ScanRunStore
+{
+    public static string JobRow(string platform, string number) => $"job|{platform}|{number}";
+
+    public static async Task RecordAsync(
+        Storage.StorageAccount storage, string runId, string platform, string number, ScanJobStatus status, string? detail,
+        CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(runId, JobRow(platform, number))
+        {
+            ["Platform"] = platform,
+            ["Number"] = number,
+            ["Status"] = status.ToString(),
+            ["Detail"] = detail is { Length: > 300 } ? detail[..300] : detail,
+        };
+        await storage.Table(Storage.TableNames.ScanRuns).UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
+}

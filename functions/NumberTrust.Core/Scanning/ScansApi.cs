@@ -1,0 +1,313 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using NumberTrust.Hosting;
+using NumberTrust.Numbers;
+using NumberTrust.Storage;
+using NumberTrust.Tenants;
+
+namespace NumberTrust.Scanning;
+
+public sealed record ScanPlatformProgress(string Platform, int Queued, int Done, int Unknown, int Failed);
+
+public sealed record ScanJobView(string Number, string Platform, ScanJobStatus Status, string? Detail);
+
+public sealed record ScanRunView(
+    string ScanId,
+    string? Number,
+    DateTimeOffset CreatedAt,
+    bool Finished,
+    int TotalJobs,
+    IReadOnlyList<ScanPlatformProgress> Platforms,
+    IReadOnlyList<ScanJobView> Problems);
+
+public sealed record HistoryEntryView(
+    string Platform,
+    DateTimeOffset ObservedAt,
+    string FromState,
+    string? FromCategory,
+    string ToState,
+    string? ToCategory,
+    string? LabelText,
+    int? ReportCount,
+    string? SourceApp,
+    string? EvidenceUrl,
+    int? EvidenceStatus,
+    string? EvidenceExcerpt);
+
+public sealed record HistoryView(string Number, IReadOnlyList<HistoryEntryView> Items);
+
+/// <summary>On-demand scans (<c>POST /api/numbers/{number}/scans</c>, <c>POST /api/scans</c>, <c>GET /api/scans/{id}</c>) and label history.</summary>
+public sealed partial class ScansApi(
+    ApiKeyAuthenticator auth, NumberStore numbers, StorageAccount storage, ScanPlanner planner, TimeProvider time, ILogger<ScansApi> logger)
+{
+    public const int MaxHistory = 1000;
+
+    public async Task<Results<Accepted<ScanRunView>, ProblemHttpResult>> ScanNumberAsync(
+        HttpRequest request, string number, CancellationToken cancellationToken)
+    {
+        var (tenant, denied) = await auth.AuthenticateAsync(request, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var (canonical, badNumber) = NumbersApi.ParseRouteNumber(request, number, tenant!);
+        if (badNumber is not null)
+        {
+            return badNumber;
+        }
+
+        var registration = await numbers.FindAsync(tenant!.TenantId, canonical!.E164, cancellationToken);
+        if (registration is null)
+        {
+            return Problems.NotFound($"{canonical.E164} is not registered.");
+        }
+
+        var now = time.GetUtcNow();
+        var run = new ScanRunEntity { PartitionKey = NewRunId(), TenantId = tenant.TenantId, Number = canonical.E164, CreatedAt = now, Expanded = true };
+        var platforms = PlatformsOf(canonical, registration);
+        run.TotalJobs = platforms.Count;
+        var runs = storage.Table(TableNames.ScanRuns);
+        var rows = new List<TableTransactionAction> { new(TableTransactionActionType.Add, run) };
+        rows.AddRange(platforms.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, QueuedRow(run.PartitionKey, p, canonical.E164))));
+        await runs.SubmitTransactionAsync(rows, cancellationToken);
+        foreach (var platform in platforms)
+        {
+            await EnqueueAsync(run, canonical, platform, cancellationToken);
+        }
+
+        return TypedResults.Accepted(ApiRoutes.PathOf("scans/" + run.PartitionKey), await ViewAsync(run, cancellationToken));
+    }
+
+    public async Task<Results<Accepted<ScanRunView>, ProblemHttpResult>> ScanTenantAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (tenant, denied) = await auth.AuthenticateAsync(request, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var run = new ScanRunEntity { PartitionKey = NewRunId(), TenantId = tenant!.TenantId, CreatedAt = time.GetUtcNow() };
+        await storage.Table(TableNames.ScanRuns).AddEntityAsync(run, cancellationToken);
+        await storage.Queue(QueueNames.ScanRuns).SendMessageAsync(
+            ScanMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, run.PartitionKey, tenant.TenantId)),
+            cancellationToken: cancellationToken);
+        return TypedResults.Accepted(ApiRoutes.PathOf("scans/" + run.PartitionKey), await ViewAsync(run, cancellationToken));
+    }
+
+    public async Task<Results<Ok<ScanRunView>, ProblemHttpResult>> GetScanAsync(HttpRequest request, string scanId, CancellationToken cancellationToken)
+    {
+        var (tenant, denied) = await auth.AuthenticateAsync(request, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!IsRunId(scanId))
+        {
+            return Problems.NotFound($"Scan '{Shorten(scanId)}' does not exist.");
+        }
+
+        var found = await storage.Table(TableNames.ScanRuns).GetEntityIfExistsAsync<ScanRunEntity>(scanId, ScanRunEntity.HeaderRow, cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value!.TenantId != tenant!.TenantId)
+        {
+            return Problems.NotFound($"Scan '{scanId}' does not exist.");
+        }
+
+        return TypedResults.Ok(await ViewAsync(found.Value, cancellationToken));
+    }
+
+    /// <summary>Expands a tenant-wide run page by page; a redelivery continues after the last page it finished.</summary>
+    public async Task ExpandAsync(QueueMessageContext message, CancellationToken cancellationToken)
+    {
+        var expand = ScanMessageJson.Deserialize<ExpandScanRunMessage>(message.Body, ExpandScanRunMessage.CurrentVersion, m => m.Version);
+        var runs = storage.Table(TableNames.ScanRuns);
+        var found = await runs.GetEntityIfExistsAsync<ScanRunEntity>(expand.RunId, ScanRunEntity.HeaderRow, cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value!.Expanded)
+        {
+            return;
+        }
+
+        var run = found.Value;
+        var cursor = (await runs.GetEntityIfExistsAsync<TableEntity>(expand.RunId, "cursor", cancellationToken: cancellationToken)) is { HasValue: true } c
+            ? c.Value!.GetString("After")
+            : null;
+        var total = run.TotalJobs;
+        while (true)
+        {
+            var (page, last) = await numbers.ListAsync(expand.TenantId, cursor, null, null, 100, cancellationToken);
+            var jobs = new List<(CanonicalNumber Number, string Platform)>();
+            foreach (var registration in page)
+            {
+                var type = Enum.TryParse<NumberType>(registration.NumberType, out var t) ? t : NumberType.Unknown;
+                var canonical = NumberParser.FromStored(registration.RowKey, registration.Region, type);
+                jobs.AddRange(PlatformsOf(canonical, registration).Select(p => (canonical, p)));
+            }
+
+            foreach (var chunk in jobs.Chunk(100))
+            {
+                await runs.SubmitTransactionAsync(
+                    chunk.Select(j => new TableTransactionAction(TableTransactionActionType.UpsertReplace, QueuedRow(run.PartitionKey, j.Platform, j.Number.E164))),
+                    cancellationToken);
+            }
+
+            foreach (var (number, platform) in jobs)
+            {
+                await EnqueueAsync(run, number, platform, cancellationToken);
+            }
+
+            total += jobs.Count;
+            cursor = last ?? page.LastOrDefault()?.RowKey ?? cursor;
+            await runs.UpsertEntityAsync(new TableEntity(run.PartitionKey, "cursor") { ["After"] = cursor, ["Total"] = total }, TableUpdateMode.Replace, cancellationToken);
+            if (last is null)
+            {
+                break;
+            }
+        }
+
+        run.Expanded = true;
+        run.TotalJobs = total;
+        await runs.UpdateEntityAsync(run, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
+        Log.Expanded(logger, run.PartitionKey, expand.TenantId, total);
+    }
+
+    public async Task<Results<Ok<HistoryView>, ProblemHttpResult>> HistoryAsync(HttpRequest request, string number, CancellationToken cancellationToken)
+    {
+        var (tenant, denied) = await auth.AuthenticateAsync(request, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var (canonical, badNumber) = NumbersApi.ParseRouteNumber(request, number, tenant!);
+        if (badNumber is not null)
+        {
+            return badNumber;
+        }
+
+        var query = request.Query;
+        string? platform = null;
+        if (query["platform"] is { Count: > 0 } p)
+        {
+            platform = p.ToString().Trim().ToLowerInvariant();
+            if (platform.Length is 0 or > 40 || !platform.All(ch => char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '-'))
+            {
+                return Problems.Invalid("platform", "A platform id is lower-case letters, digits and '-'.");
+            }
+        }
+
+        if (!TryTime(query["from"], out var from) || !TryTime(query["to"], out var to))
+        {
+            return Problems.Invalid("from", "from and to are ISO 8601 date-times, e.g. 2026-11-01T00:00:00Z.");
+        }
+
+        var limit = 100;
+        if (query["limit"] is { Count: > 0 } l && (!int.TryParse(l.ToString(), out limit) || limit is < 1 or > MaxHistory))
+        {
+            return Problems.Invalid("limit", $"limit must be a whole number from 1 to {MaxHistory}.");
+        }
+
+        if (await numbers.FindAsync(tenant!.TenantId, canonical!.E164, cancellationToken) is null)
+        {
+            return Problems.NotFound($"{canonical.E164} is not registered.");
+        }
+
+        var prefix = LabelHistoryEntity.RowPrefix + (platform is null ? "" : platform + "|");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {canonical.E164} and RowKey gt {prefix} and RowKey lt {prefix + "~"}");
+        if (from is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"ObservedAt ge {from.Value}");
+        }
+
+        if (to is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"ObservedAt le {to.Value}");
+        }
+
+        var items = new List<HistoryEntryView>();
+        await foreach (var h in storage.Table(TableNames.Numbers).QueryAsync<LabelHistoryEntity>(filter, cancellationToken: cancellationToken))
+        {
+            items.Add(new HistoryEntryView(h.Platform, h.ObservedAt, h.FromState, h.FromCategory, h.ToState, h.ToCategory, h.LabelText,
+                h.ReportCount, h.SourceApp, h.EvidenceUrl, h.EvidenceStatus, h.EvidenceExcerpt));
+        }
+
+        return TypedResults.Ok(new HistoryView(canonical.E164, items.OrderByDescending(i => i.ObservedAt).Take(limit).ToList()));
+    }
+
+    private IReadOnlyList<string> PlatformsOf(CanonicalNumber number, RegistrationEntity registration) =>
+        planner.PlatformsToScan(number, [Watcher.Of(registration) with { Cadence = nameof(MonitoringCadence.Auto) }]);
+
+    private async Task EnqueueAsync(ScanRunEntity run, CanonicalNumber number, string platform, CancellationToken cancellationToken)
+    {
+        var job = new LookupJobMessage(
+            LookupJobMessage.CurrentVersion, LookupJobMessage.IdFor(number.E164, platform, run.CreatedAt, run.PartitionKey), number.E164,
+            number.Region, number.Type.ToString(), platform, run.CreatedAt, run.PartitionKey, Reschedules: 0);
+        await storage.Queue(QueueNames.Lookups).SendMessageAsync(ScanMessageJson.Serialize(job), cancellationToken: cancellationToken);
+    }
+
+    private static TableEntity QueuedRow(string runId, string platform, string number) => new(runId, ScanRunStore.JobRow(platform, number))
+    {
+        ["Platform"] = platform,
+        ["Number"] = number,
+        ["Status"] = nameof(ScanJobStatus.Queued),
+    };
+
+    private async Task<ScanRunView> ViewAsync(ScanRunEntity run, CancellationToken cancellationToken)
+    {
+        var counts = new SortedDictionary<string, int[]>(StringComparer.Ordinal);
+        var problems = new List<ScanJobView>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {run.PartitionKey} and RowKey gt {"job|"} and RowKey lt {"job}"}");
+        await foreach (var row in storage.Table(TableNames.ScanRuns).QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var platform = row.GetString("Platform") ?? "";
+            var status = Enum.TryParse<ScanJobStatus>(row.GetString("Status"), out var s) ? s : ScanJobStatus.Queued;
+            if (!counts.TryGetValue(platform, out var c))
+            {
+                counts[platform] = c = new int[4];
+            }
+
+            c[(int)status]++;
+            if (status is ScanJobStatus.Unknown or ScanJobStatus.Failed && problems.Count < 100)
+            {
+                problems.Add(new ScanJobView(row.GetString("Number") ?? "", platform, status, row.GetString("Detail")));
+            }
+        }
+
+        var platforms = counts.Select(kv => new ScanPlatformProgress(kv.Key, kv.Value[0], kv.Value[1], kv.Value[2], kv.Value[3])).ToList();
+        var queued = platforms.Sum(p => p.Queued);
+        var total = Math.Max(run.TotalJobs, platforms.Sum(p => p.Queued + p.Done + p.Unknown + p.Failed));
+        return new ScanRunView(run.PartitionKey, run.Number, run.CreatedAt, run.Expanded && queued == 0, total, platforms, problems);
+    }
+
+    private static string NewRunId() => "scan-" + Guid.NewGuid().ToString("N");
+
+    private static bool IsRunId(string id) => id.Length == 37 && id.StartsWith("scan-", StringComparison.Ordinal) && id[5..].All(char.IsAsciiHexDigitLower);
+
+    private static bool TryTime(Microsoft.Extensions.Primitives.StringValues value, out DateTimeOffset? instant)
+    {
+        instant = null;
+        if (value.Count == 0)
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            instant = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4200, Level = LogLevel.Information, Message = "Scan run {RunId} of tenant {TenantId} expanded into {Jobs} jobs")]
+        public static partial void Expanded(ILogger logger, string runId, string tenantId, int jobs);
+    }
+}

@@ -1,0 +1,1 @@
+show({"errorCode":0,"NumInfo":"","NumType":"{{location}}"})

@@ -1,0 +1,1 @@
+show({"errorCode":0,"NumInfo":"号码通用户数据：{{label}}：被标记{{count}}次","NumType":"{{location}}"})

@@ -1,0 +1,1 @@
+show({"errorCode":0,"data":{"phoneTag":"{{label}}","markCount":{{count}},"area":"{{location}}"}})
