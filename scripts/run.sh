@@ -8,4 +8,4 @@ if [ ! -f node_modules/azurite/dist/src/azurite.js ]; then
 fi
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
-exec dotnet run --project functions/NumberTrust.Local -c Release -- "$@"
+exec dotnet run --project functions/NumberTrust.Local -c Release -- --Local:Demo=true "$@"

@@ -51,6 +51,7 @@ public static class CoreServices
         services.AddSingleton<ScanPlanner>();
         services.AddSingleton<LookupWorker>();
         services.AddSingleton<ScansApi>();
+        services.AddSingleton<PlatformsApi>();
         foreach (var queue in new[] { QueueNames.ScanPlans, QueueNames.Lookups, QueueNames.ScanRuns, QueueNames.Alerts })
         {
             services.AddSingleton(new QueueRegistration(queue));

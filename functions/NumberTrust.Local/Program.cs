@@ -1,6 +1,8 @@
 using NumberTrust.Local;
+using NumberTrust.Local.Demo;
 
 var builder = WebApplication.CreateBuilder(args);
+await builder.AddDemoAsync(CancellationToken.None);
 builder.AddNumberTrustLocalHost();
 var app = builder.Build();
 app.UseNumberTrustLocalHost();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using NumberTrust.Labels;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
@@ -23,7 +24,7 @@ public sealed class PlatformLabelSource(IPlatformAdapterRegistry registry) : ILa
             LookupOutcome.Clean => ObservedState.Clean,
             _ => ObservedState.Unknown,
         },
-        result.Category?.ToString(),
+        result.Category is { } category ? JsonNamingPolicy.CamelCase.ConvertName(category.ToString()) : null,
         result.LabelText,
         result.ReportCount,
         result.SourceApp,

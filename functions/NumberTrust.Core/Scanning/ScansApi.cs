@@ -90,12 +90,20 @@ public sealed partial class ScansApi(
             return denied;
         }
 
-        var run = new ScanRunEntity { PartitionKey = NewRunId(), TenantId = tenant!.TenantId, CreatedAt = time.GetUtcNow() };
+        var run = await StartTenantScanAsync(tenant!.TenantId, cancellationToken);
+        return TypedResults.Accepted(ApiRoutes.PathOf("scans/" + run), await ViewAsync(
+            new ScanRunEntity { PartitionKey = run, TenantId = tenant.TenantId, CreatedAt = time.GetUtcNow() }, cancellationToken));
+    }
+
+    /// <summary>Starts a scan of all of a tenant's numbers; the run expands in the background. Returns the run id.</summary>
+    public async Task<string> StartTenantScanAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var run = new ScanRunEntity { PartitionKey = NewRunId(), TenantId = tenantId, CreatedAt = time.GetUtcNow() };
         await storage.Table(TableNames.ScanRuns).AddEntityAsync(run, cancellationToken);
         await storage.Queue(QueueNames.ScanRuns).SendMessageAsync(
-            ScanMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, run.PartitionKey, tenant.TenantId)),
+            ScanMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, run.PartitionKey, tenantId)),
             cancellationToken: cancellationToken);
-        return TypedResults.Accepted(ApiRoutes.PathOf("scans/" + run.PartitionKey), await ViewAsync(run, cancellationToken));
+        return run.PartitionKey;
     }
 
     public async Task<Results<Ok<ScanRunView>, ProblemHttpResult>> GetScanAsync(HttpRequest request, string scanId, CancellationToken cancellationToken)

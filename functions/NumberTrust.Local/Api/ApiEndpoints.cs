@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using NumberTrust.Health;
 using NumberTrust.Hosting;
 using NumberTrust.Numbers;
+using NumberTrust.Platforms;
 using NumberTrust.Scanning;
 using NumberTrust.Tenants;
 
@@ -57,6 +58,11 @@ public static class ApiEndpoints
             .Accepts<string>("text/csv", "application/csv", "text/plain")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        api.MapGet(ApiRoutes.Platforms, (HttpRequest request, PlatformsApi handler, CancellationToken ct) => handler.ListAsync(request, ct))
+            .WithName("ListPlatforms").WithTags("Platforms")
+            .WithSummary("The caller-ID platforms of this deployment: id, name, market, lookup method, enabled, categories, appeal channel.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         var scans = api.MapGroup("").WithTags("Scans");
         scans.MapPost(ApiRoutes.NumberScans, (HttpRequest request, string number, ScansApi handler, CancellationToken ct) => handler.ScanNumberAsync(request, number, ct))

@@ -19,9 +19,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
-    public ApiFactory(string connectionString, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
+    private readonly bool _realPlatforms;
+
+    public ApiFactory(string connectionString, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null, bool realPlatforms = false)
     {
         _services = services;
+        _realPlatforms = realPlatforms;
         Prefix = Azurite.NewPrefix();
         _settings = new Dictionary<string, string?>
         {
@@ -43,9 +46,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     public string Prefix { get; }
 
-    public static async Task<ApiFactory> StartAsync(IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
+    public static async Task<ApiFactory> StartAsync(
+        IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null, bool realPlatforms = false)
     {
-        var factory = new ApiFactory(await Azurite.ConnectionStringAsync(), extra, services);
+        var factory = new ApiFactory(await Azurite.ConnectionStringAsync(), extra, services, realPlatforms);
         _ = factory.Server; // start now so start-up failures surface here
         return factory;
     }
@@ -61,8 +65,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
         builder.ConfigureTestServices(services =>
         {
-            // Tests never reach a platform: unless a test scripts its own, every lookup reads as clean from a scripted source.
-            services.AddSingleton<ILabelSource>(new ScriptedLabelSource());
+            // Tests never reach a real platform: either the adapters talk to the platform simulator (realPlatforms, with its
+            // configuration passed in), or every lookup comes from a scripted source.
+            if (!_realPlatforms)
+            {
+                services.AddSingleton<ILabelSource>(new ScriptedLabelSource());
+            }
+
             _services?.Invoke(services);
         });
     }

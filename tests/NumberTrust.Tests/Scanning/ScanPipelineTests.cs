@@ -68,8 +68,8 @@ public sealed class ScanPipelineTests : IAsyncLifetime
     [Fact]
     public async Task An_on_demand_scan_records_labels_per_platform_with_status_history_and_events()
     {
-        await _client.PutAsJsonAsync("/api/numbers/13800138000", new { displayName = "Sales" });
-        _source.Script("+8613800138000", "qihoo360", Labeled("Sales", "广告推销", 120, "360手机卫士"));
+        await _client.PutAsJsonAsync("/api/numbers/13800138000", new { displayName = "sales" });
+        _source.Script("+8613800138000", "qihoo360", Labeled("sales", "广告推销", 120, "360手机卫士"));
 
         var run = await ScanAndWaitAsync("13800138000");
 
@@ -77,7 +77,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         Assert.All(run.GetProperty("platforms").EnumerateArray(), p => Assert.Equal(1, p.GetProperty("done").GetInt32()));
         var number = await _client.GetFromJsonAsync<JsonElement>("/api/numbers/13800138000");
         Assert.True(number.GetProperty("labeled").GetBoolean());
-        Assert.Equal("Sales", number.GetProperty("worstCategory").GetString());
+        Assert.Equal("sales", number.GetProperty("worstCategory").GetString());
         Assert.Equal(46, number.GetProperty("trustScore").GetInt32()); // 1 - 0.9 × 0.6
         var labels = number.GetProperty("labels").EnumerateArray().ToDictionary(l => l.GetProperty("platform").GetString()!);
         Assert.Equal("Labeled", labels["qihoo360"].GetProperty("state").GetString());
@@ -98,7 +98,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         Assert.Equal("+8613800138000", message.GetProperty("number").GetString());
         Assert.Equal("qihoo360", message.GetProperty("platform").GetString());
 
-        var labeled = await _client.GetFromJsonAsync<JsonElement>("/api/numbers?labeled=true&platform=qihoo360&category=Sales");
+        var labeled = await _client.GetFromJsonAsync<JsonElement>("/api/numbers?labeled=true&platform=qihoo360&category=sales");
         Assert.Single(labeled.GetProperty("items").EnumerateArray());
         var notOnBaidu = await _client.GetFromJsonAsync<JsonElement>("/api/numbers?platform=baidu");
         Assert.Empty(notOnBaidu.GetProperty("items").EnumerateArray());
@@ -108,7 +108,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
     public async Task Redelivered_jobs_never_duplicate_history_or_events()
     {
         await _client.PutAsJsonAsync("/api/numbers/13800138001", new { platforms = new[] { "qihoo360" } });
-        _source.Script("+8613800138001", "qihoo360", Labeled("Fraud", "诈骗电话", 3));
+        _source.Script("+8613800138001", "qihoo360", Labeled("fraud", "诈骗电话", 3));
         var worker = _api.Services.GetRequiredService<LookupWorker>();
         var job = new LookupJobMessage(1, "job-dup", "+8613800138001", "CN", "Mobile", "qihoo360", DateTimeOffset.UtcNow, null, 0);
         var body = ScanMessageJson.Serialize(job);
@@ -129,7 +129,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
     {
         await _client.PutAsJsonAsync("/api/numbers/13800138002", new { platforms = new[] { "baidu" } });
         _source.Script("+8613800138002", "baidu",
-            Labeled("Harassment", "骚扰电话", 50), Unknown("Captcha"), Unknown("Blocked"), Unknown("Timeout"));
+            Labeled("harassment", "骚扰电话", 50), Unknown("Captcha"), Unknown("Blocked"), Unknown("Timeout"));
 
         for (var i = 0; i < 4; i++)
         {
@@ -139,7 +139,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         var number = await _client.GetFromJsonAsync<JsonElement>("/api/numbers/13800138002");
         var baidu = Assert.Single(number.GetProperty("labels").EnumerateArray());
         Assert.Equal("Labeled", baidu.GetProperty("state").GetString());
-        Assert.Equal("Harassment", baidu.GetProperty("category").GetString());
+        Assert.Equal("harassment", baidu.GetProperty("category").GetString());
         Assert.Equal(3, baidu.GetProperty("consecutiveUnknowns").GetInt32());
         Assert.Equal("Timeout", baidu.GetProperty("lastUnknownReason").GetString());
         var events = (await RowsAsync("+8613800138002", "event|")).Select(e => e.GetString("Type")).Order().ToList();
@@ -151,7 +151,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
     public async Task A_rate_limited_lookup_is_rescheduled_not_recorded()
     {
         await _client.PutAsJsonAsync("/api/numbers/13800138003", new { platforms = new[] { "qihoo360" } });
-        _source.Script("+8613800138003", "qihoo360", Unknown("RateLimited", TimeSpan.FromMilliseconds(200)), Labeled("Sales", "推销", 1));
+        _source.Script("+8613800138003", "qihoo360", Unknown("RateLimited", TimeSpan.FromMilliseconds(200)), Labeled("sales", "推销", 1));
 
         var run = await ScanAndWaitAsync("13800138003");
 
@@ -194,7 +194,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         using var other = await _api.TenantAsync();
         await _client.PutAsJsonAsync("/api/numbers/13800138005", new { platforms = new[] { "qihoo360" } });
         await other.PutAsJsonAsync("/api/numbers/+8613800138005", new { cadence = "daily" });
-        _source.Script("+8613800138005", "baidu", Labeled("Fraud", "诈骗电话", 7));
+        _source.Script("+8613800138005", "baidu", Labeled("fraud", "诈骗电话", 7));
         var planner = _api.Services.GetRequiredService<ScanPlanner>();
 
         await planner.TickAsync(new TimerTick(DateTimeOffset.UtcNow, false, null, DateTimeOffset.UtcNow), CancellationToken.None);
@@ -211,8 +211,8 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         Assert.Equal(1, _source.CallsFor("+8613800138005", "baidu"));
         var mine = await _client.GetFromJsonAsync<JsonElement>("/api/numbers/13800138005");
         var theirs = await other.GetFromJsonAsync<JsonElement>("/api/numbers/13800138005");
-        Assert.Equal("Fraud", mine.GetProperty("worstCategory").GetString());
-        Assert.Equal("Fraud", theirs.GetProperty("worstCategory").GetString());
+        Assert.Equal("fraud", mine.GetProperty("worstCategory").GetString());
+        Assert.Equal("fraud", theirs.GetProperty("worstCategory").GetString());
 
         // The entry moved to the next due time (daily: the other tenant asked for it), so a second tick plans nothing now.
         await planner.TickAsync(new TimerTick(DateTimeOffset.UtcNow, false, null, DateTimeOffset.UtcNow), CancellationToken.None);
