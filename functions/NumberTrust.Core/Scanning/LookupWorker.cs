@@ -21,7 +21,7 @@ public sealed partial class LookupWorker(
     TimeProvider time, ILogger<LookupWorker> logger)
 {
     private const int MaxConflictRetries = 5;
-    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Handles a job; an attempt that fails records why before the queue trigger retries or poisons it.</summary>
     public async Task RunAsync(QueueMessageContext message, CancellationToken cancellationToken)
@@ -215,8 +215,22 @@ public sealed partial class LookupWorker(
         var table = storage.Table(TableNames.Numbers);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {number} and RowKey ge {LabelEventEntity.RowPrefix} and RowKey lt {"event}"}");
         var events = known is not null ? known.ToAsyncEnumerable() : table.QueryAsync<LabelEventEntity>(filter, cancellationToken: cancellationToken);
-        await foreach (var row in events.WithCancellation(cancellationToken))
+        await foreach (var listed in events.WithCancellation(cancellationToken))
         {
+            var row = listed;
+            if (known is null && !row.Dispatched && row.ClaimedAt is { } claimedAt && time.GetUtcNow() - claimedAt < ClaimTimeout)
+            {
+                // Recovering after a crash: the claim may belong to a sender that died. Wait it out, then look again.
+                await Task.Delay(ClaimTimeout - (time.GetUtcNow() - claimedAt), time, cancellationToken);
+                var reread = await table.GetEntityIfExistsAsync<LabelEventEntity>(number, row.RowKey, cancellationToken: cancellationToken);
+                if (!reread.HasValue)
+                {
+                    continue;
+                }
+
+                row = reread.Value!;
+            }
+
             if (row.Dispatched || (row.ClaimedAt is { } claimed && time.GetUtcNow() - claimed < ClaimTimeout))
             {
                 continue;

@@ -36,8 +36,11 @@ public sealed record LookupJobMessage(
     }
 }
 
-/// <summary>A tenant-wide on-demand scan waiting to be expanded into lookup jobs.</summary>
-public sealed record ExpandScanRunMessage(int Version, string RunId, string TenantId)
+/// <summary>
+/// One page of a tenant-wide on-demand scan to expand into lookup jobs: the registrations after <see cref="After"/> (null = from
+/// the start). Each page is its own message, so a crash costs at most one page of work.
+/// </summary>
+public sealed record ExpandScanRunMessage(int Version, string RunId, string TenantId, string? After = null)
 {
     public const int CurrentVersion = 1;
 }

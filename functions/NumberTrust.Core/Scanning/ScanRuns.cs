@@ -38,6 +38,9 @@ public sealed class ScanRunEntity : ITableEntity
     public bool Expanded { get; set; }
 
     public int TotalJobs { get; set; }
+
+    /// <summary>Last registration expanded so far (tenant-wide runs); the next page starts after it.</summary>
+    public string? Cursor { get; set; }
 }
 
 public static class ScanRunStore

@@ -128,7 +128,11 @@ public sealed partial class ScansApi(
         return TypedResults.Ok(await ViewAsync(found.Value, cancellationToken));
     }
 
-    /// <summary>Expands a tenant-wide run page by page; a redelivery continues after the last page it finished.</summary>
+    /// <summary>
+    /// Expands one page of a tenant-wide run and hands the next page to a new message. The run header's cursor decides which message
+    /// may expand: a message whose page is not the cursor's is stale (a redelivery or a duplicate) and only revives the chain, so
+    /// after any crash exactly one chain goes on; pages expanded twice enqueue the same job ids, which the worker recognises.
+    /// </summary>
     public async Task ExpandAsync(QueueMessageContext message, CancellationToken cancellationToken)
     {
         var expand = ScanMessageJson.Deserialize<ExpandScanRunMessage>(message.Body, ExpandScanRunMessage.CurrentVersion, m => m.Version);
@@ -140,47 +144,59 @@ public sealed partial class ScansApi(
         }
 
         var run = found.Value;
-        var cursor = (await runs.GetEntityIfExistsAsync<TableEntity>(expand.RunId, "cursor", cancellationToken: cancellationToken)) is { HasValue: true } c
-            ? c.Value!.GetString("After")
-            : null;
-        var total = run.TotalJobs;
-        while (true)
+        if (!string.Equals(run.Cursor, expand.After, StringComparison.Ordinal))
         {
-            var (page, last) = await numbers.ListAsync(expand.TenantId, cursor, null, null, 100, cancellationToken);
-            var jobs = new List<(CanonicalNumber Number, string Platform)>();
-            foreach (var registration in page)
-            {
-                var type = Enum.TryParse<NumberType>(registration.NumberType, out var t) ? t : NumberType.Unknown;
-                var canonical = NumberParser.FromStored(registration.RowKey, registration.Region, type);
-                jobs.AddRange(PlatformsOf(canonical, registration).Select(p => (canonical, p)));
-            }
-
-            foreach (var chunk in jobs.Chunk(100))
-            {
-                await runs.SubmitTransactionAsync(
-                    chunk.Select(j => new TableTransactionAction(TableTransactionActionType.UpsertReplace, QueuedRow(run.PartitionKey, j.Platform, j.Number.E164))),
-                    cancellationToken);
-            }
-
-            foreach (var (number, platform) in jobs)
-            {
-                await EnqueueAsync(run, number, platform, cancellationToken);
-            }
-
-            total += jobs.Count;
-            cursor = last ?? page.LastOrDefault()?.RowKey ?? cursor;
-            await runs.UpsertEntityAsync(new TableEntity(run.PartitionKey, "cursor") { ["After"] = cursor, ["Total"] = total }, TableUpdateMode.Replace, cancellationToken);
-            if (last is null)
-            {
-                break;
-            }
+            // Stale: the chain moved on, or died between moving the cursor and sending the next page. Re-send the cursor's page;
+            // if its message exists too, the two race for the cursor and the loser stops.
+            await SendPageAsync(expand with { After = run.Cursor }, cancellationToken);
+            return;
         }
 
-        run.Expanded = true;
-        run.TotalJobs = total;
-        await runs.UpdateEntityAsync(run, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
-        Log.Expanded(logger, run.PartitionKey, expand.TenantId, total);
+        var (page, last) = await numbers.ListAsync(expand.TenantId, run.Cursor, null, null, 100, cancellationToken);
+        var jobs = new List<(CanonicalNumber Number, string Platform)>();
+        foreach (var registration in page)
+        {
+            var type = Enum.TryParse<NumberType>(registration.NumberType, out var t) ? t : NumberType.Unknown;
+            var canonical = NumberParser.FromStored(registration.RowKey, registration.Region, type);
+            jobs.AddRange(PlatformsOf(canonical, registration).Select(p => (canonical, p)));
+        }
+
+        foreach (var chunk in jobs.Chunk(100))
+        {
+            await runs.SubmitTransactionAsync(
+                chunk.Select(j => new TableTransactionAction(TableTransactionActionType.UpsertReplace, QueuedRow(run.PartitionKey, j.Platform, j.Number.E164))),
+                cancellationToken);
+        }
+
+        foreach (var (number, platform) in jobs)
+        {
+            await EnqueueAsync(run, number, platform, cancellationToken);
+        }
+
+        run.TotalJobs += jobs.Count;
+        run.Cursor = last;
+        run.Expanded = last is null;
+        try
+        {
+            await runs.UpdateEntityAsync(run, run.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (Azure.RequestFailedException e) when (e.IsPreconditionFailed())
+        {
+            return; // a duplicate of this page won the cursor; it sends the next page
+        }
+
+        if (last is not null)
+        {
+            await SendPageAsync(expand with { After = last }, cancellationToken);
+        }
+        else
+        {
+            Log.Expanded(logger, run.PartitionKey, expand.TenantId, run.TotalJobs);
+        }
     }
+
+    private Task SendPageAsync(ExpandScanRunMessage message, CancellationToken cancellationToken) =>
+        storage.Queue(QueueNames.ScanRuns).SendMessageAsync(ScanMessageJson.Serialize(message), cancellationToken: cancellationToken);
 
     public async Task<Results<Ok<HistoryView>, ProblemHttpResult>> HistoryAsync(HttpRequest request, string number, CancellationToken cancellationToken)
     {

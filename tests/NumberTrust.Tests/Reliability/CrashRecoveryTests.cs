@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using NumberTrust.Hosting;
+using NumberTrust.Local.Azurite;
+using NumberTrust.Scanning;
+using NumberTrust.Simulator;
+using NumberTrust.Storage;
+using NumberTrust.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace NumberTrust.Tests.Reliability;
+
+/// <summary>
+/// Runs the local host as a real process, kills it with SIGKILL at random points of a 5,000-job scan and restarts it each time.
+/// Every job must end done, unknown or failed with a reason; no job is lost; no history row or event row is duplicated, and every
+/// event reaches the alerts queue under its stable id.
+/// </summary>
+public sealed class CrashRecoveryTests(ITestOutputHelper output)
+{
+    private const int Numbers = 2_500;
+    private const int Kills = 5;
+    private static readonly string[] Platforms = [SimulatedPlatforms.Qihoo360, SimulatedPlatforms.Baidu];
+
+    [Fact]
+    public async Task Killing_the_host_at_random_points_loses_no_job_and_duplicates_nothing()
+    {
+        var seed = Environment.TickCount;
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        await using var simulator = await PlatformSimulator.StartAsync(new SimulatorOptions(), CancellationToken.None);
+        var labeled = new HashSet<(string Number, string Platform)>();
+        for (var i = 0; i < Numbers; i++)
+        {
+            var number = $"+86137{i:D8}";
+            simulator.Script(SimulatedPlatforms.Qihoo360, number, i % 2 == 0 ? NumberScript.Labeled("骚扰电话", i) : NumberScript.Clean());
+            simulator.Script(SimulatedPlatforms.Baidu, number, i % 3 == 0 ? NumberScript.Labeled("广告推销", i, "百度手机卫士") : NumberScript.Clean());
+            if (i % 2 == 0)
+            {
+                labeled.Add((number, SimulatedPlatforms.Qihoo360));
+            }
+
+            if (i % 3 == 0)
+            {
+                labeled.Add((number, SimulatedPlatforms.Baidu));
+            }
+        }
+
+        var connection = await Azurite.ConnectionStringAsync();
+        var prefix = Azurite.NewPrefix();
+        var port = AzuriteProcess.FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = connection,
+            ["Storage__Prefix"] = prefix,
+            ["Local__StartAzurite"] = "false",
+            ["Auth__AdminKey"] = ApiFactory.AdminKey,
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["ScanPlannerSchedule"] = "0 0 0 1 1 *",
+            ["Queues__VisibilityTimeout"] = "00:00:00.200",
+            ["Queues__ProcessingLease"] = "00:00:04",
+            ["Queues__MaxPollingInterval"] = "00:00:00.500",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        foreach (var (key, value) in simulator.AdapterConfiguration())
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
+        }
+
+        foreach (var platform in Platforms)
+        {
+            environment[$"Platforms__{platform}__RequestsPerSecond"] = "2000";
+            environment[$"Platforms__{platform}__MaxConcurrency"] = "16";
+            environment[$"Platforms__{platform}__MaxQueuedLookups"] = "100000";
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
+        var host = await StartHostAsync(environment, http);
+        try
+        {
+            http.DefaultRequestHeaders.Add(ApiHeaders.ApiKey, ApiFactory.AdminKey);
+            await http.PutAsJsonAsync("/api/admin/tenants/crash", new { name = "Crash test" });
+            var key = (await (await http.PostAsJsonAsync("/api/admin/tenants/crash/keys", new { })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString();
+            http.DefaultRequestHeaders.Remove(ApiHeaders.ApiKey);
+            http.DefaultRequestHeaders.Add(ApiHeaders.ApiKey, key);
+            var csv = "number,platforms\n" + string.Join("\n", Enumerable.Range(0, Numbers).Select(i => $"+86137{i:D8},{string.Join(';', Platforms)}"));
+            var import = await (await http.PostAsync("/api/numbers/import", new StringContent(csv, Encoding.UTF8, "text/csv"))).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(Numbers, import.GetProperty("imported").GetInt32());
+
+            var location = (await http.PostAsync("/api/scans", null)).Headers.Location!.OriginalString;
+            for (var kill = 1; kill <= Kills; kill++)
+            {
+                await Task.Delay(random.Next(2000, 9000));
+                var progress = await http.GetFromJsonAsync<JsonElement>(location);
+                output.WriteLine($"kill {kill}: {progress.GetProperty("platforms")}");
+                host.Kill(entireProcessTree: true);
+                await host.WaitForExitAsync();
+                host.Dispose();
+                host = await StartHostAsync(environment, http);
+            }
+
+            JsonElement run;
+            var deadline = DateTime.UtcNow.AddMinutes(8);
+            do
+            {
+                await Task.Delay(1000);
+                run = await http.GetFromJsonAsync<JsonElement>(location);
+                Assert.True(DateTime.UtcNow < deadline, $"the run never finished after {Kills} kills: {run}");
+            }
+            while (!run.GetProperty("finished").GetBoolean());
+
+            output.WriteLine($"finished: {run.GetProperty("platforms")}");
+            await AssertNothingLostOrDuplicatedAsync(run, connection, prefix, labeled);
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            host.Dispose();
+        }
+    }
+
+    private async Task AssertNothingLostOrDuplicatedAsync(JsonElement run, string connection, string prefix, HashSet<(string Number, string Platform)> labeled)
+    {
+        Assert.Equal(Numbers * Platforms.Length, run.GetProperty("totalJobs").GetInt32());
+        var platforms = run.GetProperty("platforms").EnumerateArray().ToList();
+        Assert.Equal(0, platforms.Sum(p => p.GetProperty("queued").GetInt32()));
+        Assert.Equal(Numbers * Platforms.Length, platforms.Sum(p => p.GetProperty("done").GetInt32() + p.GetProperty("unknown").GetInt32() + p.GetProperty("failed").GetInt32()));
+        Assert.All(run.GetProperty("problems").EnumerateArray(), p => Assert.False(string.IsNullOrWhiteSpace(p.GetProperty("detail").GetString())));
+
+        var storage = new StorageAccount(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = connection, ["Storage:Prefix"] = prefix }).Build(), []);
+        var numbers = storage.Table(TableNames.Numbers);
+        var history = new List<TableEntity>();
+        await foreach (var row in numbers.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"hist|"} and RowKey lt {"hist}"}")))
+        {
+            history.Add(row);
+        }
+
+        var duplicateHistory = history.GroupBy(h => (h.PartitionKey, h.GetString("Platform"))).Where(g => g.Count() > 1).ToList();
+        Assert.True(duplicateHistory.Count == 0, $"duplicated history: {string.Join(", ", duplicateHistory.Take(5).Select(g => g.Key))}");
+        Assert.Equal(Numbers * Platforms.Length, history.Count + platforms.Sum(p => p.GetProperty("unknown").GetInt32() + p.GetProperty("failed").GetInt32()));
+
+        var events = new List<TableEntity>();
+        await foreach (var row in numbers.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"event|"} and RowKey lt {"event}"}")))
+        {
+            events.Add(row);
+        }
+
+        Assert.All(events.GroupBy(e => (e.PartitionKey, e.GetString("Platform"), e.GetString("Type"))), g => Assert.Single(g));
+        var labeledStates = 0;
+        foreach (var (number, platform) in labeled)
+        {
+            var state = await numbers.GetEntityIfExistsAsync<TableEntity>(number, LabelStateEntity.RowFor(platform));
+            if (state.HasValue && state.Value!.GetString("State") == "Labeled")
+            {
+                labeledStates++;
+                Assert.Single(events, e => e.PartitionKey == number && e.GetString("Platform") == platform && e.GetString("Type") == "NewLabel");
+            }
+            else
+            {
+                Assert.NotEqual("Clean", state.HasValue ? state.Value!.GetString("State") : null);
+            }
+        }
+
+        Assert.True(events.All(e => e.GetBoolean("Dispatched") == true), "every event is dispatched");
+        var delivered = new List<string>();
+        var alerts = storage.Queue(QueueNames.Alerts);
+        while (true)
+        {
+            var batch = (await alerts.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value;
+            if (batch.Length == 0)
+            {
+                break;
+            }
+
+            delivered.AddRange(batch.Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement.GetProperty("eventId").GetString()!));
+        }
+
+        var ids = events.Select(e => e.GetString("EventId")!).ToHashSet();
+        Assert.True(ids.SetEquals(delivered), $"{ids.Except(delivered).Count()} events never delivered, {delivered.Except(ids).Count()} unknown ids delivered");
+        output.WriteLine($"{history.Count} history rows, {events.Count} events, {labeledStates} labeled states, {delivered.Count - ids.Count} redeliveries of the same event id after kills");
+    }
+
+    private async Task<Process> StartHostAsync(Dictionary<string, string> environment, HttpClient http)
+    {
+        var dll = typeof(CrashRecoveryTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LocalHostAssembly").Value!;
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                output.WriteLine("host: " + e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(process.HasExited, $"the local host exited with code {(process.HasExited ? process.ExitCode : 0)}");
+            try
+            {
+                using var probe = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+                if ((await http.SendAsync(probe)).IsSuccessStatusCode)
+                {
+                    return process;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the local host did not become healthy within 60 s");
+            await Task.Delay(200);
+        }
+    }
+}
