@@ -97,12 +97,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // Azurite must not share our stdin: a host's console lifetime reading it would make Azurite see end-of-input and shut down.
+            RedirectStandardInput = true,
             UseShellExecute = false,
             WorkingDirectory = repoRoot,
         };
         foreach (var arg in new[]
                  {
-                     script, "--skipApiVersionCheck", "--disableProductStyleUrl",
+                     script, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--disableProductStyleUrl",
                      "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),

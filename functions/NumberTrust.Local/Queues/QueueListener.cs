@@ -67,9 +67,10 @@ public sealed partial class QueueListener(
                 Log.ReceiveFailed(logger, _queue.Name, e.Status, e.Message.Split('\n')[0]);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                Log.ReceiveFailed(logger, _queue.Name, 0, e.Message);
+                // Storage unreachable (the SDK gives up with an AggregateException after its retries): keep listening, never stop the host.
+                Log.ReceiveFailed(logger, _queue.Name, 0, e.Message.Split('\n')[0]);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }

@@ -53,6 +53,11 @@ public sealed partial class TimerRunner(
         {
             return;
         }
+        catch (Exception e)
+        {
+            // Without the stored status a missed run cannot be detected; the schedule still starts rather than stopping the host.
+            Log.StatusNotSaved(logger, function.Name, e.Message.Split('\n')[0]);
+        }
 
         var now = time.GetUtcNow();
         var due = next is { } pending && pending <= now ? pending : NextAfter(now);
