@@ -48,11 +48,13 @@ public static class CoreServices
         services.TryAddSingleton<ILabelSeverity, TaxonomySeverity>();
         services.TryAddSingleton<ILabelSource, PlatformLabelSource>();
         services.AddSingleton<TrustScorer>();
+        services.AddSingleton<PeakWindowCache>();
         services.AddSingleton<ScanPlanner>();
         services.AddSingleton<LookupWorker>();
         services.AddSingleton<ScansApi>();
+        services.AddSingleton<PeakWindowsApi>();
         services.AddSingleton<PlatformsApi>();
-        foreach (var queue in new[] { QueueNames.ScanPlans, QueueNames.Lookups, QueueNames.ScanRuns, QueueNames.Alerts })
+        foreach (var queue in new[] { QueueNames.ScanPlans, QueueNames.Lookups, QueueNames.ScanRuns, QueueNames.SchedulePulls, QueueNames.Alerts })
         {
             services.AddSingleton(new QueueRegistration(queue));
         }

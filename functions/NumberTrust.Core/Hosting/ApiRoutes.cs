@@ -17,6 +17,7 @@ public static class ApiRoutes
     public const string Scans = "scans";
     public const string Scan = "scans/{scanId}";
     public const string Platforms = "platforms";
+    public const string PeakWindows = "peak-windows";
     public const string AdminTenant = "admin/tenants/{tenantId}";
     public const string AdminTenantKeys = "admin/tenants/{tenantId}/keys";
     public const string AdminTenantKey = "admin/tenants/{tenantId}/keys/{keyId}";
@@ -42,6 +43,9 @@ public static class QueueNames
 
     /// <summary>Tenant-wide on-demand scans waiting to be expanded into lookup jobs.</summary>
     public const string ScanRuns = "scan-runs";
+
+    /// <summary>Pages of a tenant's numbers to pull forward after it saved peak windows, so none is due past a window start.</summary>
+    public const string SchedulePulls = "schedule-pulls";
 
     /// <summary>Label change events for the notifications feature.</summary>
     public const string Alerts = "alerts";

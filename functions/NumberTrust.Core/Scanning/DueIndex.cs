@@ -41,6 +41,10 @@ public static class DueIndex
 
     public static string PartitionFor(int shard, DateTimeOffset dueAt) => $"{shard:D2}|{Bucket(dueAt)}";
 
+    /// <summary>The due minute of an index partition (comparable as text, being fixed-width), or null when it is not one.</summary>
+    public static string? BucketOf(string partition) =>
+        partition.Length == 15 && partition[2] == '|' && partition.AsSpan(3).IndexOfAnyExceptInRange('0', '9') < 0 ? partition[3..] : null;
+
     /// <summary>The filter for one shard's entries due in [from, to] (minute resolution).</summary>
     public static string RangeFilter(int shard, DateTimeOffset from, DateTimeOffset to) =>
         TableClient.CreateQueryFilter($"PartitionKey ge {PartitionFor(shard, from)} and PartitionKey le {PartitionFor(shard, to)}");

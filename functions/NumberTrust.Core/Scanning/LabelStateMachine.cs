@@ -26,6 +26,10 @@ public sealed class ScanOptions
     /// <summary>Longest back-off for a rescheduled job.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long the planner trusts a tenant's peak windows before reading them again (saves reach every instance within it).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Scanning:PeakWindowCacheDuration must be between 0 and 10 minutes.")]
+    public TimeSpan PeakWindowCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>The result of applying one observation to a platform's state.</summary>

@@ -45,6 +45,16 @@ public sealed record ExpandScanRunMessage(int Version, string RunId, string Tena
     public const int CurrentVersion = 1;
 }
 
+/// <summary>
+/// One page of a tenant's registrations whose due times must not lie past its peak windows saved as <see cref="Revision"/>: the
+/// registrations after <see cref="After"/> (null = from the start). A page of a superseded revision stops its chain, since the
+/// newer save started its own.
+/// </summary>
+public sealed record PullSchedulesForwardMessage(int Version, string TenantId, string Revision, string? After = null)
+{
+    public const int CurrentVersion = 1;
+}
+
 /// <summary>Serialises queue messages (JSON, camelCase) and refuses versions this build does not understand.</summary>
 public static class ScanMessageJson
 {

@@ -15,11 +15,12 @@ namespace NumberTrust.Scanning;
 /// not locks: job <c>i</c> of a platform in shard <c>s</c> becomes visible at <c>(i × shards + s) / requestsPerSecond</c>, so the
 /// shards together release that platform's jobs on an even grid at its configured rate.
 /// </summary>
-public sealed partial class ScanPlanner(StorageAccount storage, ILabelSource source, TimeProvider time, ILogger<ScanPlanner> logger)
+public sealed partial class ScanPlanner(
+    StorageAccount storage, ILabelSource source, PeakWindowCache peakWindows, TimeProvider time, ILogger<ScanPlanner> logger)
 {
     private const string WatermarkPartition = "planner";
     private const string WatermarkRow = "watermark";
-    private const int PlanConcurrency = 8;
+    public const int PlanConcurrency = 8;
     private static readonly TimeSpan MaxVisibilityDelay = TimeSpan.FromDays(6);
 
     public async Task TickAsync(TimerTick tick, CancellationToken cancellationToken)
@@ -73,9 +74,15 @@ public sealed partial class ScanPlanner(StorageAccount storage, ILabelSource sou
         }
 
         var watchers = facts.WatcherList();
+        var windows = new Dictionary<string, IReadOnlyList<PeakWindow>>(StringComparer.Ordinal);
+        foreach (var tenantId in CadencePolicy.TenantsWithPeaks(watchers))
+        {
+            windows[tenantId] = await peakWindows.GetAsync(tenantId, cancellationToken);
+        }
+
         var now = time.GetUtcNow();
-        var interval = CadencePolicy.Interval(watchers, facts.AppealOpen, now);
-        if (interval is null)
+        var dueAt = CadencePolicy.NextDue(watchers, facts.AppealOpen, now, windows);
+        if (dueAt is null)
         {
             await numbers.UpdateEntityAsync(new TableEntity(number, NumberFactsEntity.Row) { [nameof(NumberFactsEntity.DuePartition)] = null }, ETag.All, TableUpdateMode.Merge, cancellationToken);
             await DeleteEntryAsync(schedule, entry, cancellationToken);
@@ -97,9 +104,9 @@ public sealed partial class ScanPlanner(StorageAccount storage, ILabelSource sou
         // Next entry first, then point the facts at it, then drop the old one: a crash leaves at worst a stale entry (dropped above).
         var next = new DueEntryEntity
         {
-            PartitionKey = DueIndex.PartitionFor(number, now + interval.Value),
+            PartitionKey = DueIndex.PartitionFor(number, dueAt.Value),
             RowKey = number,
-            DueAt = now + interval.Value,
+            DueAt = dueAt.Value,
             Region = facts.Region,
             NumberType = facts.NumberType,
         };

@@ -10,7 +10,8 @@ namespace NumberTrust.Tenants;
 
 public sealed record TenantRequest(string? Name, string? DefaultRegion);
 
-public sealed record TenantView(string TenantId, string Name, string DefaultRegion, DateTimeOffset CreatedAt);
+public sealed record TenantView(
+    string TenantId, string Name, string DefaultRegion, DateTimeOffset CreatedAt, IReadOnlyList<Scanning.PeakWindow> PeakWindows);
 
 public sealed record CreateKeyRequest(string? Name);
 
@@ -63,8 +64,18 @@ public sealed partial class AdminApi(StorageAccount storage, ApiKeyAuthenticator
         var entity = existing.HasValue ? existing.Value! : new TenantEntity { RowKey = tenantId, CreatedAt = time.GetUtcNow() };
         entity.Name = name;
         entity.DefaultRegion = region;
-        await table.UpsertEntityAsync(entity, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
-        var view = new TenantView(tenantId, name, region, entity.CreatedAt);
+
+        // Merge only what this endpoint owns: the tenant's own settings (peak windows) may be saved at the same moment.
+        await table.UpsertEntityAsync(
+            new Azure.Data.Tables.TableEntity(TenantEntity.Partition, tenantId)
+            {
+                [nameof(TenantEntity.Name)] = entity.Name,
+                [nameof(TenantEntity.DefaultRegion)] = entity.DefaultRegion,
+                [nameof(TenantEntity.CreatedAt)] = entity.CreatedAt,
+            },
+            Azure.Data.Tables.TableUpdateMode.Merge,
+            cancellationToken);
+        var view = ViewOf(entity);
         return existing.HasValue ? TypedResults.Ok(view) : TypedResults.Created(ApiRoutes.PathOf("admin/tenants/" + tenantId), view);
     }
 
@@ -79,7 +90,7 @@ public sealed partial class AdminApi(StorageAccount storage, ApiKeyAuthenticator
         var tenant = await FindTenantAsync(tenantId, cancellationToken);
         return tenant is null
             ? Problems.NotFound($"Tenant '{tenantId}' does not exist.")
-            : TypedResults.Ok(new TenantView(tenant.RowKey, tenant.Name, tenant.DefaultRegion, tenant.CreatedAt));
+            : TypedResults.Ok(ViewOf(tenant));
     }
 
     public async Task<Results<Created<CreatedKeyView>, ProblemHttpResult>> CreateKeyAsync(
@@ -180,6 +191,9 @@ public sealed partial class AdminApi(StorageAccount storage, ApiKeyAuthenticator
         auth.Forget(keyId);
         return TypedResults.NoContent();
     }
+
+    private static TenantView ViewOf(TenantEntity tenant) =>
+        new(tenant.RowKey, tenant.Name, tenant.DefaultRegion, tenant.CreatedAt, Scanning.PeakWindows.Of(tenant));
 
     private static ProblemHttpResult? ValidateTenantId(string tenantId) =>
         TenantIdPattern().IsMatch(tenantId)

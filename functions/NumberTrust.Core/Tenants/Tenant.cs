@@ -24,6 +24,12 @@ public sealed class TenantEntity : ITableEntity
     public string DefaultRegion { get; set; } = "CN";
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>JSON array of the tenant's peak windows (<see cref="Scanning.PeakWindows"/>); null when none were ever set.</summary>
+    public string? PeakWindows { get; set; }
+
+    /// <summary>Changes with every save of <see cref="PeakWindows"/>, so a pull-forward started by an older save knows to stop.</summary>
+    public string? PeakWindowsRevision { get; set; }
 }
 
 /// <summary>

@@ -89,6 +89,18 @@ public static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        var peakWindows = api.MapGroup("").WithTags("PeakWindows");
+        peakWindows.MapGet(ApiRoutes.PeakWindows, (HttpRequest request, PeakWindowsApi handler, CancellationToken ct) => handler.GetAsync(request, ct))
+            .WithName("GetPeakWindows")
+            .WithSummary("The tenant's peak windows: periods in which its numbers on auto cadence are scanned daily.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        peakWindows.MapPut(ApiRoutes.PeakWindows, (HttpRequest request, PeakWindowsApi handler, CancellationToken ct) => handler.PutAsync(request, ct))
+            .WithName("PutPeakWindows")
+            .WithSummary($"Replace the tenant's peak windows (at most {PeakWindows.MaxWindows}, each at most {PeakWindows.MaxLength.Days} days, ISO 8601 times with an offset; windows already over are dropped). Numbers due after the next window start are moved earlier in the background.")
+            .Accepts<PeakWindowsRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
         var admin = api.MapGroup("").WithTags("Admin");
         admin.MapPut(ApiRoutes.AdminTenant, (HttpRequest request, string tenantId, AdminApi handler, CancellationToken ct) => handler.PutTenantAsync(request, tenantId, ct))
             .WithName("PutTenant").WithSummary("Create or update a tenant (admin key).")

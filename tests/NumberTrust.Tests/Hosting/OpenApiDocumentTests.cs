@@ -34,7 +34,7 @@ public sealed class OpenApiDocumentTests
         var paths = document["paths"]!.AsObject();
 
         Assert.Equal(
-            ["/api/admin/tenants/{tenantId}", "/api/admin/tenants/{tenantId}/keys", "/api/admin/tenants/{tenantId}/keys/{keyId}", "/api/health", "/api/numbers", "/api/numbers/import", "/api/numbers/{number}", "/api/numbers/{number}/history", "/api/numbers/{number}/scans", "/api/platforms", "/api/scans", "/api/scans/{scanId}"],
+            ["/api/admin/tenants/{tenantId}", "/api/admin/tenants/{tenantId}/keys", "/api/admin/tenants/{tenantId}/keys/{keyId}", "/api/health", "/api/numbers", "/api/numbers/import", "/api/numbers/{number}", "/api/numbers/{number}/history", "/api/numbers/{number}/scans", "/api/peak-windows", "/api/platforms", "/api/scans", "/api/scans/{scanId}"],
             paths.Select(p => p.Key).Order(StringComparer.Ordinal));
         var put = paths["/api/numbers/{number}"]!["put"]!;
         Assert.NotNull(put["requestBody"]!["content"]!["application/json"]);
@@ -44,6 +44,13 @@ public sealed class OpenApiDocumentTests
         }
 
         Assert.NotNull(paths["/api/numbers/import"]!["post"]!["requestBody"]!["content"]!["text/csv"]);
+        var putWindows = paths["/api/peak-windows"]!["put"]!;
+        Assert.NotNull(putWindows["requestBody"]!["content"]!["application/json"]);
+        foreach (var status in new[] { "200", "400", "401", "413", "415" })
+        {
+            Assert.True(putWindows["responses"]![status] is not null, $"PUT /api/peak-windows documents no {status} response");
+        }
+
         Assert.Contains(paths["/api/numbers"]!["get"]!["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "continuationToken");
         Assert.NotNull(document["components"]!["securitySchemes"]!["apiKey"]);
     }
