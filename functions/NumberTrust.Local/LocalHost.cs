@@ -80,13 +80,18 @@ public static class LocalHost
         };
 
         builder.Services.AddSingleton(queueOptions);
+        // As in Azure Functions, the app setting AzureWebJobs.<FunctionName>.Disabled=true turns a trigger off.
+        bool Disabled(string name) => builder.Configuration.GetValue($"AzureWebJobs.{name}.Disabled", false);
         foreach (var function in FunctionCatalog.QueueFunctions)
         {
             builder.Services.AddSingleton(new QueueRegistration(function.QueueName));
-            builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueListener>(sp, function));
+            if (!Disabled(function.Name))
+            {
+                builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueListener>(sp, function));
+            }
         }
 
-        foreach (var function in FunctionCatalog.TimerFunctions)
+        foreach (var function in FunctionCatalog.TimerFunctions.Where(f => !Disabled(f.Name)))
         {
             var schedule = TimerSchedules.Resolve(function, builder.Configuration);
             builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerRunner>(sp, function, schedule));
