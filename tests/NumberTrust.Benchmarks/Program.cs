@@ -33,9 +33,20 @@ var report = new List<string>
 
 try
 {
-    await Benchmarks.PipelineAsync(azurite, simulator, options, report);
-    await Benchmarks.FanOutAsync(azurite, simulator, options, report);
-    await Benchmarks.MemoryAsync(azurite, simulator, options, report);
+    if (options.Jobs > 0)
+    {
+        await Benchmarks.PipelineAsync(azurite, simulator, options, report);
+    }
+
+    if (options.FanOutNumbers > 0)
+    {
+        await Benchmarks.FanOutAsync(azurite, simulator, options, report);
+    }
+
+    if (options.MemoryJobs > 0)
+    {
+        await Benchmarks.MemoryAsync(azurite, simulator, options, report);
+    }
 }
 catch
 {
@@ -456,7 +467,7 @@ internal static class Benchmarks
         start.Environment["Storage__Prefix"] = prefix;
         start.Environment["Local__StartAzurite"] = "false";
         start.Environment["Urls"] = $"http://127.0.0.1:{port}";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Default"] = Environment.GetEnvironmentVariable("NT_BENCH_HOST_LOG") ?? "Warning";
         start.Environment["AzureWebJobs.ScanPlannerTimer.Disabled"] = "true";
         foreach (var (key, value) in simulator.AdapterConfiguration())
         {
@@ -512,6 +523,11 @@ internal static class Benchmarks
 
             await enqueue;
             peak = Math.Max(peak, PeakKiB(process.Id));
+            if (Environment.GetEnvironmentVariable("NT_BENCH_HOST_LOG") is { Length: > 0 })
+            {
+                Console.WriteLine(string.Join('\n', output));
+            }
+
             report.Add($"4. peak memory (VmHWM) of the local host process over {options.MemoryJobs} jobs (enqueued while it works): {peak / 1024.0:0} MiB (target < 300 MB; {idleKiB / 1024.0:0} MiB after start-up); {options.MemoryJobs / clock.Elapsed.TotalSeconds:0} jobs/s");
         }
         finally

@@ -245,7 +245,7 @@ public sealed class NumbersApi(
         row.GetDateTimeOffset("LastCheckedAt"),
         row.GetDateTimeOffset("LastChangedAt"),
         row.GetInt32("ConsecutiveUnknowns") ?? 0,
-        row.GetString("LastUnknownReason"),
+        row.GetString("LastUnknownReason") is { Length: > 0 } reason ? reason : null,
         row.GetString("LastFailure"),
         row.GetString("EvidenceUrl"),
         row.GetInt32("EvidenceStatus"),

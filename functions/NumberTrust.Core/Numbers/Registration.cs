@@ -159,6 +159,20 @@ public sealed class NumberFactsEntity : ITableEntity
 
     public IReadOnlyList<Watcher> WatcherList() => JsonSerializer.Deserialize<Watcher[]>(Watchers, Hosting.ApiJson.Options) ?? [];
 
+    /// <summary>The typed view of a facts row read as a <see cref="TableEntity"/> (the planner also needs its per-platform label fingerprints).</summary>
+    public static NumberFactsEntity From(TableEntity row) => new()
+    {
+        PartitionKey = row.PartitionKey,
+        RowKey = row.RowKey,
+        Timestamp = row.Timestamp,
+        ETag = row.ETag,
+        Region = row.GetString(nameof(Region)) ?? "",
+        NumberType = row.GetString(nameof(NumberType)) ?? "",
+        Watchers = row.GetString(nameof(Watchers)) ?? "[]",
+        DuePartition = row.GetString(nameof(DuePartition)),
+        AppealOpen = row.GetBoolean(nameof(AppealOpen)) ?? false,
+    };
+
     public static string Serialize(IEnumerable<Watcher> watchers) => JsonSerializer.Serialize(watchers.ToArray(), Hosting.ApiJson.Options);
 }
 

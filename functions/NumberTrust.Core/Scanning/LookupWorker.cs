@@ -46,6 +46,23 @@ public sealed partial class LookupWorker(
         var rowKey = LabelStateEntity.RowFor(job.Platform);
 
         Observation? observation = null;
+        if (job is { Expected.Length: > 0, RunId: null })
+        {
+            // Planned against a settled state: look first, and if nothing changed, record the check without reading the state.
+            observation = await source.LookupAsync(job.Platform, number, cancellationToken);
+            if (observation.ShouldReschedule && job.Reschedules < options.Value.MaxReschedules)
+            {
+                await RescheduleAsync(job, observation, cancellationToken);
+                return;
+            }
+
+            if (LabelFingerprint.Of(observation) == job.Expected && await TryRecordUnchangedAsync(table, job, rowKey, observation, cancellationToken))
+            {
+                Log.Unchanged(logger, job.JobId, job.Number, job.Platform);
+                return;
+            }
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             if (attempt > MaxConflictRetries)
@@ -89,6 +106,7 @@ public sealed partial class LookupWorker(
                 prior is null
                     ? new TableTransactionAction(TableTransactionActionType.Add, transition.State)
                     : new TableTransactionAction(TableTransactionActionType.UpdateReplace, transition.State, prior.ETag),
+                FingerprintAction(job.Number, transition.State),
             };
             if (transition.History is not null)
             {
@@ -258,12 +276,53 @@ public sealed partial class LookupWorker(
         await RefreshSummariesAsync(number, cancellationToken);
         try
         {
-            await table.UpdateEntityAsync(
-                new TableEntity(number, state.RowKey) { [nameof(LabelStateEntity.FollowUpPending)] = false }, state.ETag, TableUpdateMode.Merge, cancellationToken);
+            state.FollowUpPending = false;
+            await table.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(
+                        TableTransactionActionType.UpdateMerge, new TableEntity(number, state.RowKey) { [nameof(LabelStateEntity.FollowUpPending)] = false }, state.ETag),
+                    FingerprintAction(number, state),
+                ],
+                cancellationToken);
         }
         catch (RequestFailedException e) when (e.IsPreconditionFailed())
         {
             // The state moved on meanwhile; its new writer sees the flag and finishes the follow-up.
+        }
+    }
+
+    /// <summary>The facts row's copy of a platform's <see cref="LabelFingerprint"/>, written in the same transaction as the state.</summary>
+    private static TableTransactionAction FingerprintAction(string number, LabelStateEntity state) =>
+        new(TableTransactionActionType.UpsertMerge, new TableEntity(number, NumberFactsEntity.Row) { [LabelFingerprint.PropertyFor(state.Platform)] = LabelFingerprint.Of(state) });
+
+    /// <summary>
+    /// The unchanged result of a job planned against a settled state: one merge of the check time and evidence. False when the state
+    /// row is gone (then the job takes the reading path).
+    /// </summary>
+    private async Task<bool> TryRecordUnchangedAsync(TableClient table, LookupJobMessage job, string rowKey, Observation observation, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var check = new TableEntity(job.Number, rowKey)
+        {
+            [nameof(LabelStateEntity.LastJobId)] = job.JobId,
+            [nameof(LabelStateEntity.LastCheckedAt)] = now,
+            [nameof(LabelStateEntity.LastReadAt)] = now,
+            // A readable answer ends any unknown streak, even one that began after this job was planned.
+            [nameof(LabelStateEntity.ConsecutiveUnknowns)] = 0,
+            [nameof(LabelStateEntity.UnreadableRaised)] = false,
+            [nameof(LabelStateEntity.LastUnknownReason)] = "",
+            [nameof(LabelStateEntity.EvidenceUrl)] = observation.EvidenceUrl,
+            [nameof(LabelStateEntity.EvidenceStatus)] = observation.EvidenceStatus,
+            [nameof(LabelStateEntity.EvidenceExcerpt)] = observation.EvidenceExcerpt is { Length: > 500 } excerpt ? excerpt[..500] : observation.EvidenceExcerpt,
+        };
+        try
+        {
+            await table.UpdateEntityAsync(check, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.IsNotFound())
+        {
+            return false;
         }
     }
 
@@ -325,6 +384,9 @@ public sealed partial class LookupWorker(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 4109, Level = LogLevel.Debug, Message = "Job {JobId}: {Number} on {Platform} unchanged (checked without reading the state)")]
+        public static partial void Unchanged(ILogger logger, string jobId, string number, string platform);
+
         [LoggerMessage(EventId = 4100, Level = LogLevel.Debug, Message = "Job {JobId}: {Number} on {Platform} -> {State} (history {History}, events {Events})")]
         public static partial void Applied(ILogger logger, string jobId, string number, string platform, ObservedState state, bool history, int events);
 

@@ -14,7 +14,11 @@ public sealed record PlanShardMessage(int Version, int Shard, DateTimeOffset Fro
     public const int CurrentVersion = 1;
 }
 
-/// <summary>One lookup of one number on one platform. <see cref="JobId"/> is stable across redeliveries and reschedules.</summary>
+/// <summary>
+/// One lookup of one number on one platform. <see cref="JobId"/> is stable across redeliveries and reschedules.
+/// <see cref="Expected"/>: the <see cref="LabelFingerprint"/> of the state when the job was planned, if it was settled; null to
+/// always read the state first (on-demand scans, older messages).
+/// </summary>
 public sealed record LookupJobMessage(
     int Version,
     string JobId,
@@ -24,7 +28,8 @@ public sealed record LookupJobMessage(
     string Platform,
     DateTimeOffset DueAt,
     string? RunId,
-    int Reschedules)
+    int Reschedules,
+    string? Expected = null)
 {
     public const int CurrentVersion = 1;
 

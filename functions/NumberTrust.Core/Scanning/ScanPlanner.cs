@@ -45,32 +45,48 @@ public sealed partial class ScanPlanner(
     {
         var plan = ScanMessageJson.Deserialize<PlanShardMessage>(message.Body, PlanShardMessage.CurrentVersion, m => m.Version);
         var counters = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var entries = storage.Table(TableNames.ScanSchedule)
-            .QueryAsync<DueEntryEntity>(DueIndex.RangeFilter(plan.Shard, plan.From, plan.To), maxPerPage: 1000, cancellationToken: cancellationToken);
+        var schedule = storage.Table(TableNames.ScanSchedule);
+        var numbers = storage.Table(TableNames.Numbers);
+        var pages = schedule.QueryAsync<DueEntryEntity>(DueIndex.RangeFilter(plan.Shard, plan.From, plan.To), maxPerPage: 1000, cancellationToken: cancellationToken).AsPages();
         var planned = 0;
-        await Parallel.ForEachAsync(
-            entries,
-            new ParallelOptions { MaxDegreeOfParallelism = PlanConcurrency, CancellationToken = cancellationToken },
-            async (entry, ct) =>
-            {
-                await PlanNumberAsync(entry, plan.Shard, counters, ct);
-                Interlocked.Increment(ref planned);
-            });
+        await foreach (var page in pages.WithCancellation(cancellationToken))
+        {
+            // Per page: plan every number (facts read, jobs enqueued), then write the next entries in entity-group transactions,
+            // point each number's facts at its next entry, and delete the page's old entries in transactions. The order keeps the
+            // invariant the one-by-one version had: a crash at any point leaves at worst stale entries, which are dropped when met.
+            var outcomes = new ConcurrentBag<(DueEntryEntity Entry, DueEntryEntity? Next)>();
+            await Parallel.ForEachAsync(
+                page.Values,
+                new ParallelOptions { MaxDegreeOfParallelism = PlanConcurrency, CancellationToken = cancellationToken },
+                async (entry, ct) => outcomes.Add((entry, await PlanNumberAsync(entry, plan.Shard, counters, ct))));
+
+            var moves = outcomes.Where(o => o.Next is not null).Select(o => o.Next!).ToList();
+            await SubmitInBatchesAsync(schedule, moves, TableTransactionActionType.UpsertReplace, cancellationToken);
+            await Parallel.ForEachAsync(
+                moves,
+                new ParallelOptions { MaxDegreeOfParallelism = PlanConcurrency, CancellationToken = cancellationToken },
+                async (next, ct) => await numbers.UpdateEntityAsync(
+                    new TableEntity(next.RowKey, NumberFactsEntity.Row) { [nameof(NumberFactsEntity.DuePartition)] = next.PartitionKey }, ETag.All, TableUpdateMode.Merge, ct));
+            var old = outcomes.Where(o => o.Next?.PartitionKey != o.Entry.PartitionKey).Select(o => o.Entry).ToList();
+            await SubmitInBatchesAsync(schedule, old, TableTransactionActionType.Delete, cancellationToken);
+            planned += page.Values.Count;
+        }
+
         Log.ShardPlanned(logger, plan.Shard, planned, counters.Values.Sum());
     }
 
-    private async Task PlanNumberAsync(DueEntryEntity entry, int shard, ConcurrentDictionary<string, int> counters, CancellationToken cancellationToken)
+    /// <summary>Enqueues a due number's lookup jobs and returns its next due entry (not yet written), or null if it is not scanned again.</summary>
+    private async Task<DueEntryEntity?> PlanNumberAsync(DueEntryEntity entry, int shard, ConcurrentDictionary<string, int> counters, CancellationToken cancellationToken)
     {
         var number = entry.RowKey;
         var numbers = storage.Table(TableNames.Numbers);
-        var schedule = storage.Table(TableNames.ScanSchedule);
-        var found = await numbers.GetEntityIfExistsAsync<NumberFactsEntity>(number, NumberFactsEntity.Row, cancellationToken: cancellationToken);
-        var facts = found.HasValue ? found.Value : null;
+        var found = await numbers.GetEntityIfExistsAsync<TableEntity>(number, NumberFactsEntity.Row, cancellationToken: cancellationToken);
+        var row = found.HasValue ? found.Value : null;
+        var facts = row is null ? null : NumberFactsEntity.From(row);
         if (facts is null || facts.DuePartition != entry.PartitionKey)
         {
             // A stale entry: the number moved to another due time, was never confirmed, or no longer exists.
-            await DeleteEntryAsync(schedule, entry, cancellationToken);
-            return;
+            return null;
         }
 
         var watchers = facts.WatcherList();
@@ -85,24 +101,23 @@ public sealed partial class ScanPlanner(
         if (dueAt is null)
         {
             await numbers.UpdateEntityAsync(new TableEntity(number, NumberFactsEntity.Row) { [nameof(NumberFactsEntity.DuePartition)] = null }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-            await DeleteEntryAsync(schedule, entry, cancellationToken);
-            return;
+            return null;
         }
 
         var type = Enum.TryParse<NumberType>(facts.NumberType, out var t) ? t : NumberType.Unknown;
         var canonical = NumberParser.FromStored(number, facts.Region, type);
         var lookups = storage.Queue(QueueNames.Lookups);
-        foreach (var platform in PlatformsToScan(canonical, watchers))
+        await Task.WhenAll(PlatformsToScan(canonical, watchers).Select(platform =>
         {
             var index = counters.AddOrUpdate(platform, 0, static (_, i) => i + 1);
+            var expected = row!.GetString(LabelFingerprint.PropertyFor(platform));
             var job = new LookupJobMessage(
                 LookupJobMessage.CurrentVersion, LookupJobMessage.IdFor(number, platform, entry.DueAt, null), number, facts.Region,
-                facts.NumberType, platform, entry.DueAt, RunId: null, Reschedules: 0);
-            await lookups.SendMessageAsync(ScanMessageJson.Serialize(job), SpreadDelay(platform, index, shard), cancellationToken: cancellationToken);
-        }
+                facts.NumberType, platform, entry.DueAt, RunId: null, Reschedules: 0, Expected: string.IsNullOrEmpty(expected) ? null : expected);
+            return lookups.SendMessageAsync(ScanMessageJson.Serialize(job), SpreadDelay(platform, index, shard), cancellationToken: cancellationToken);
+        }));
 
-        // Next entry first, then point the facts at it, then drop the old one: a crash leaves at worst a stale entry (dropped above).
-        var next = new DueEntryEntity
+        return new DueEntryEntity
         {
             PartitionKey = DueIndex.PartitionFor(number, dueAt.Value),
             RowKey = number,
@@ -110,12 +125,31 @@ public sealed partial class ScanPlanner(
             Region = facts.Region,
             NumberType = facts.NumberType,
         };
-        await schedule.UpsertEntityAsync(next, TableUpdateMode.Replace, cancellationToken);
-        await numbers.UpdateEntityAsync(new TableEntity(number, NumberFactsEntity.Row) { [nameof(NumberFactsEntity.DuePartition)] = next.PartitionKey }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        if (next.PartitionKey != entry.PartitionKey)
+    }
+
+    /// <summary>
+    /// Writes or deletes due entries in entity-group transactions (one partition, at most 100 rows each). A delete batch that fails
+    /// because a row is already gone (a duplicate delivery of the same plan got there first) is redone row by row.
+    /// </summary>
+    private static async Task SubmitInBatchesAsync(TableClient schedule, IEnumerable<DueEntryEntity> entries, TableTransactionActionType type, CancellationToken cancellationToken)
+    {
+        var batches = entries
+            .GroupBy(e => e.PartitionKey, StringComparer.Ordinal)
+            .SelectMany(g => g.DistinctBy(e => e.RowKey, StringComparer.Ordinal).Chunk(100));
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (batch, ct) =>
         {
-            await DeleteEntryAsync(schedule, entry, cancellationToken);
-        }
+            try
+            {
+                await schedule.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(type, e, ETag.All)), ct);
+            }
+            catch (TableTransactionFailedException e) when (type == TableTransactionActionType.Delete && e.IsNotFound())
+            {
+                foreach (var entry in batch)
+                {
+                    await DeleteEntryAsync(schedule, entry, ct);
+                }
+            }
+        });
     }
 
     /// <summary>The platforms to scan: every platform an active watcher names; a watcher that names none watches every enabled platform for the number's market.</summary>
