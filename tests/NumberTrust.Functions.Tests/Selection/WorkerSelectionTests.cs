@@ -91,9 +91,15 @@ public sealed class WorkerSelectionTests : IDisposable
         string[] restore = ["restore", RepoPaths.FunctionsProject, "-nologo", $"-p:FunctionsWorkerProbeResultFile={resultFile}"];
         var artifacts = temp.Sub("artifacts");
 
-        // The first run sees only an empty source, so the probe misses the worker packages ...
+        // The first run sees only an empty source and an empty package cache (on a machine whose source serves the worker
+        // packages, the global cache holds them, and NuGet would take them from there), so the probe misses them ...
         var first = await DotnetProcess.DotnetAsync(
-            restore, new Dictionary<string, string> { ["RestoreSources"] = temp.Sub("empty-source"), ["NT_ARTIFACTS"] = artifacts }, AppTimeout);
+            restore,
+            new Dictionary<string, string>
+            {
+                ["RestoreSources"] = temp.Sub("empty-source"), ["NUGET_PACKAGES"] = temp.Sub("empty-cache"), ["NT_ARTIFACTS"] = artifacts,
+            },
+            AppTimeout);
 
         Assert.NotEqual(0, first.ExitCode);
         Assert.Contains("error NTFW002", first.Output, StringComparison.Ordinal);
