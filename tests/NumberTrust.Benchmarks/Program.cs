@@ -35,17 +35,28 @@ var report = new List<string>
     $"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
     $"command: dotnet run -c Release --project tests/NumberTrust.Benchmarks -- {string.Join(' ', args)}",
 };
+var printed = 0;
+void Flush()
+{
+    // Results as they come, so a long run that is stopped still leaves what it measured.
+    for (; printed < report.Count; printed++)
+    {
+        Console.WriteLine("result: " + report[printed]);
+    }
+}
 
 try
 {
     if (options.Jobs > 0)
     {
         await Benchmarks.PipelineAsync(azurite, simulator, options, report);
+        Flush();
     }
 
     if (options.FanOutNumbers > 0)
     {
         await Benchmarks.FanOutAsync(azurite, simulator, options, report);
+        Flush();
     }
 
     if (options.MemoryJobs > 0)
