@@ -151,8 +151,14 @@ public sealed class NumberFactsEntity : ITableEntity
     /// <summary>JSON array of <see cref="Watcher"/>s.</summary>
     public string Watchers { get; set; } = "[]";
 
-    /// <summary>Partition of the number's current entry in the due-time index (<c>ScanSchedule</c>), or null when unscheduled.</summary>
-    public string? DuePartition { get; set; }
+    /// <summary>
+    /// The number's schedule chain: the partition of the due-index entry (<c>ScanSchedule</c>) that started it, or null when unscheduled.
+    /// The planner moves the chain without writing this row (see <see cref="Scanning.DueEntryEntity"/>). Stored as "" once
+    /// unscheduled, since a merge cannot remove a property; read back as null.
+    /// </summary>
+    public string? DuePartition { get => _duePartition; set => _duePartition = string.IsNullOrEmpty(value) ? null : value; }
+
+    private string? _duePartition;
 
     /// <summary>True while a removal appeal is open on any platform (scanned daily meanwhile).</summary>
     public bool AppealOpen { get; set; }

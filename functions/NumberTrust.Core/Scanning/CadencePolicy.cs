@@ -51,7 +51,18 @@ public static class CadencePolicy
     /// window (start after now) of an <c>auto</c> watcher's tenant when that comes first. Null when nobody actively watches.
     /// </summary>
     public static DateTimeOffset? NextDue(
-        IEnumerable<Watcher> watchers, bool appealOpen, DateTimeOffset now, IReadOnlyDictionary<string, IReadOnlyList<PeakWindow>> windows)
+        IEnumerable<Watcher> watchers, bool appealOpen, DateTimeOffset now, IReadOnlyDictionary<string, IReadOnlyList<PeakWindow>> windows) =>
+        NextDue(watchers, appealOpen, now, windows, scheduledAt: null);
+
+    /// <summary>
+    /// The next due time of a scan that was due at <paramref name="scheduledAt"/> and is planned at <paramref name="now"/>: one interval
+    /// after the time it was due, so planning delays do not make the schedule drift and planning the same entry twice gives the same
+    /// answer; one interval after now when that is already past (the planner was down for longer than an interval). The start of an
+    /// upcoming peak window still comes first.
+    /// </summary>
+    public static DateTimeOffset? NextDue(
+        IEnumerable<Watcher> watchers, bool appealOpen, DateTimeOffset now, IReadOnlyDictionary<string, IReadOnlyList<PeakWindow>> windows,
+        DateTimeOffset? scheduledAt)
     {
         var list = watchers as IReadOnlyCollection<Watcher> ?? watchers.ToList();
         if (Interval(list, appealOpen, now, windows) is not { } interval)
@@ -59,7 +70,7 @@ public static class CadencePolicy
             return null;
         }
 
-        var next = now + interval;
+        var next = scheduledAt is { } due && due + interval > now ? due + interval : now + interval;
         foreach (var watcher in list.Where(w => CadenceOf(w) == MonitoringCadence.Auto))
         {
             foreach (var window in WindowsOf(watcher, windows))

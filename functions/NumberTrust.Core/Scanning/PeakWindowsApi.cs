@@ -138,9 +138,9 @@ public sealed partial class PeakWindowsApi(
     }
 
     /// <summary>
-    /// Moves a number's due-index entry to <paramref name="target"/> when it is due later. Same order as the planner: the new entry
-    /// first, then the facts pointed at it (only if nobody moved them meanwhile), then the old entry deleted; a crash or a lost race
-    /// leaves at worst an entry the facts do not point at, which the planner drops.
+    /// Moves a number's schedule to <paramref name="target"/> when it is due later, by starting a new schedule chain there: the new
+    /// entry first, then the facts pointed at it (only if nobody changed them meanwhile), then the old chain's current entry
+    /// deleted. A crash or a lost race leaves at worst an entry of an older chain, which the planner drops when it meets it.
     /// </summary>
     private async Task<bool> PullNumberAsync(string number, string tenantId, DateTimeOffset target, CancellationToken cancellationToken)
     {
@@ -149,7 +149,8 @@ public sealed partial class PeakWindowsApi(
         for (var attempt = 0; ; attempt++)
         {
             var facts = await numbers.FactsAsync(number, cancellationToken);
-            var current = facts?.DuePartition;
+            var chain = facts?.DuePartition;
+            var current = chain is null ? null : await DueIndex.CurrentPartitionAsync(storage, number, chain, cancellationToken);
             if (facts is null || current is null || DueIndex.BucketOf(current) is not { } dueBucket ||
                 string.CompareOrdinal(dueBucket, targetBucket) <= 0 ||
                 !facts.WatcherList().Any(w => w.TenantId == tenantId && w.Cadence == nameof(MonitoringCadence.Auto)))
@@ -174,7 +175,7 @@ public sealed partial class PeakWindowsApi(
             }
             catch (RequestFailedException e) when (e.IsPreconditionFailed() && attempt < 5)
             {
-                continue; // the planner or a registration changed the facts: decide again on what they say now
+                continue; // a registration or a lookup changed the facts: decide again on what they say now
             }
 
             try
@@ -183,7 +184,7 @@ public sealed partial class PeakWindowsApi(
             }
             catch (RequestFailedException e) when (e.IsNotFound())
             {
-                // The planner already dropped it.
+                // The planner already moved or dropped it.
             }
 
             return true;

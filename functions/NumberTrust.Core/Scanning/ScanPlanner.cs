@@ -46,27 +46,24 @@ public sealed partial class ScanPlanner(
         var plan = ScanMessageJson.Deserialize<PlanShardMessage>(message.Body, PlanShardMessage.CurrentVersion, m => m.Version);
         var counters = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var schedule = storage.Table(TableNames.ScanSchedule);
-        var numbers = storage.Table(TableNames.Numbers);
         var pages = schedule.QueryAsync<DueEntryEntity>(DueIndex.RangeFilter(plan.Shard, plan.From, plan.To), maxPerPage: 1000, cancellationToken: cancellationToken).AsPages();
         var planned = 0;
         await foreach (var page in pages.WithCancellation(cancellationToken))
         {
-            // Per page: plan every number (facts read, jobs enqueued), then write the next entries in entity-group transactions,
-            // point each number's facts at its next entry, and delete the page's old entries in transactions. The order keeps the
-            // invariant the one-by-one version had: a crash at any point leaves at worst stale entries, which are dropped when met.
+            // Per page: plan every number (facts read, jobs enqueued), then write the next entries and the chains' positions in
+            // entity-group transactions, and delete the page's old entries in transactions. No per-number write: the next entry
+            // carries the chain id, so the facts row stays as it is. A crash at any point leaves either old entries that the
+            // redelivered plan moves again to the same next entries (next due times depend on the message, not the clock), or
+            // entries of an older chain, which are dropped when met.
             var outcomes = new ConcurrentBag<(DueEntryEntity Entry, DueEntryEntity? Next)>();
             await Parallel.ForEachAsync(
                 page.Values,
                 new ParallelOptions { MaxDegreeOfParallelism = PlanConcurrency, CancellationToken = cancellationToken },
-                async (entry, ct) => outcomes.Add((entry, await PlanNumberAsync(entry, plan.Shard, counters, ct))));
+                async (entry, ct) => outcomes.Add((entry, await PlanNumberAsync(entry, plan, counters, ct))));
 
             var moves = outcomes.Where(o => o.Next is not null).Select(o => o.Next!).ToList();
             await SubmitInBatchesAsync(schedule, moves, TableTransactionActionType.UpsertReplace, cancellationToken);
-            await Parallel.ForEachAsync(
-                moves,
-                new ParallelOptions { MaxDegreeOfParallelism = PlanConcurrency, CancellationToken = cancellationToken },
-                async (next, ct) => await numbers.UpdateEntityAsync(
-                    new TableEntity(next.RowKey, NumberFactsEntity.Row) { [nameof(NumberFactsEntity.DuePartition)] = next.PartitionKey }, ETag.All, TableUpdateMode.Merge, ct));
+            await SubmitInBatchesAsync(storage.Table(TableNames.ScanPositions), moves.Select(DuePositionEntity.Of), TableTransactionActionType.UpsertReplace, cancellationToken);
             var old = outcomes.Where(o => o.Next?.PartitionKey != o.Entry.PartitionKey).Select(o => o.Entry).ToList();
             await SubmitInBatchesAsync(schedule, old, TableTransactionActionType.Delete, cancellationToken);
             planned += page.Values.Count;
@@ -76,77 +73,93 @@ public sealed partial class ScanPlanner(
     }
 
     /// <summary>Enqueues a due number's lookup jobs and returns its next due entry (not yet written), or null if it is not scanned again.</summary>
-    private async Task<DueEntryEntity?> PlanNumberAsync(DueEntryEntity entry, int shard, ConcurrentDictionary<string, int> counters, CancellationToken cancellationToken)
+    private async Task<DueEntryEntity?> PlanNumberAsync(DueEntryEntity entry, PlanShardMessage plan, ConcurrentDictionary<string, int> counters, CancellationToken cancellationToken)
     {
         var number = entry.RowKey;
         var numbers = storage.Table(TableNames.Numbers);
-        var found = await numbers.GetEntityIfExistsAsync<TableEntity>(number, NumberFactsEntity.Row, cancellationToken: cancellationToken);
-        var row = found.HasValue ? found.Value : null;
-        var facts = row is null ? null : NumberFactsEntity.From(row);
-        if (facts is null || facts.DuePartition != entry.PartitionKey)
+        for (var attempt = 0; ; attempt++)
         {
-            // A stale entry: the number moved to another due time, was never confirmed, or no longer exists.
-            return null;
+            var found = await numbers.GetEntityIfExistsAsync<TableEntity>(number, NumberFactsEntity.Row, cancellationToken: cancellationToken);
+            var row = found.HasValue ? found.Value : null;
+            var facts = row is null ? null : NumberFactsEntity.From(row);
+            if (facts is null || facts.DuePartition != entry.ChainId())
+            {
+                // A stale entry: the number's schedule was restarted (another chain), it was never confirmed, or it no longer exists.
+                return null;
+            }
+
+            var watchers = facts.WatcherList();
+            var windows = new Dictionary<string, IReadOnlyList<PeakWindow>>(StringComparer.Ordinal);
+            foreach (var tenantId in CadencePolicy.TenantsWithPeaks(watchers))
+            {
+                windows[tenantId] = await peakWindows.GetAsync(tenantId, cancellationToken);
+            }
+
+            // The plan's time, not the clock: a redelivered plan computes the same next entries as the first delivery did.
+            var dueAt = CadencePolicy.NextDue(watchers, facts.AppealOpen, plan.PlannedAt, windows, entry.DueAt);
+            if (dueAt is null)
+            {
+                try
+                {
+                    // Nobody actively watches it: end the chain, unless a registration changed the facts since they were read.
+                    await numbers.UpdateEntityAsync(new TableEntity(number, NumberFactsEntity.Row) { [nameof(NumberFactsEntity.DuePartition)] = "" }, row!.ETag, TableUpdateMode.Merge, cancellationToken);
+                    await DeleteAsync(storage.Table(TableNames.ScanPositions), DuePositionEntity.Of(entry), cancellationToken);
+                    return null;
+                }
+                catch (RequestFailedException e) when ((e.IsPreconditionFailed() || e.IsNotFound()) && attempt < 5)
+                {
+                    continue;
+                }
+            }
+
+            var type = Enum.TryParse<NumberType>(facts.NumberType, out var t) ? t : NumberType.Unknown;
+            var canonical = NumberParser.FromStored(number, facts.Region, type);
+            var lookups = storage.Queue(QueueNames.Lookups);
+            await Task.WhenAll(PlatformsToScan(canonical, watchers).Select(platform =>
+            {
+                var index = counters.AddOrUpdate(platform, 0, static (_, i) => i + 1);
+                var expected = row!.GetString(LabelFingerprint.PropertyFor(platform));
+                var job = new LookupJobMessage(
+                    LookupJobMessage.CurrentVersion, LookupJobMessage.IdFor(number, platform, entry.DueAt, null), number, facts.Region,
+                    facts.NumberType, platform, entry.DueAt, RunId: null, Reschedules: 0, Expected: string.IsNullOrEmpty(expected) ? null : expected);
+                return lookups.SendMessageAsync(ScanMessageJson.Serialize(job), SpreadDelay(platform, index, plan.Shard), cancellationToken: cancellationToken);
+            }));
+
+            return new DueEntryEntity
+            {
+                PartitionKey = DueIndex.PartitionFor(number, dueAt.Value),
+                RowKey = number,
+                DueAt = dueAt.Value,
+                Region = facts.Region,
+                NumberType = facts.NumberType,
+                Chain = facts.DuePartition,
+            };
         }
-
-        var watchers = facts.WatcherList();
-        var windows = new Dictionary<string, IReadOnlyList<PeakWindow>>(StringComparer.Ordinal);
-        foreach (var tenantId in CadencePolicy.TenantsWithPeaks(watchers))
-        {
-            windows[tenantId] = await peakWindows.GetAsync(tenantId, cancellationToken);
-        }
-
-        var now = time.GetUtcNow();
-        var dueAt = CadencePolicy.NextDue(watchers, facts.AppealOpen, now, windows);
-        if (dueAt is null)
-        {
-            await numbers.UpdateEntityAsync(new TableEntity(number, NumberFactsEntity.Row) { [nameof(NumberFactsEntity.DuePartition)] = null }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-            return null;
-        }
-
-        var type = Enum.TryParse<NumberType>(facts.NumberType, out var t) ? t : NumberType.Unknown;
-        var canonical = NumberParser.FromStored(number, facts.Region, type);
-        var lookups = storage.Queue(QueueNames.Lookups);
-        await Task.WhenAll(PlatformsToScan(canonical, watchers).Select(platform =>
-        {
-            var index = counters.AddOrUpdate(platform, 0, static (_, i) => i + 1);
-            var expected = row!.GetString(LabelFingerprint.PropertyFor(platform));
-            var job = new LookupJobMessage(
-                LookupJobMessage.CurrentVersion, LookupJobMessage.IdFor(number, platform, entry.DueAt, null), number, facts.Region,
-                facts.NumberType, platform, entry.DueAt, RunId: null, Reschedules: 0, Expected: string.IsNullOrEmpty(expected) ? null : expected);
-            return lookups.SendMessageAsync(ScanMessageJson.Serialize(job), SpreadDelay(platform, index, shard), cancellationToken: cancellationToken);
-        }));
-
-        return new DueEntryEntity
-        {
-            PartitionKey = DueIndex.PartitionFor(number, dueAt.Value),
-            RowKey = number,
-            DueAt = dueAt.Value,
-            Region = facts.Region,
-            NumberType = facts.NumberType,
-        };
     }
 
     /// <summary>
-    /// Writes or deletes due entries in entity-group transactions (one partition, at most 100 rows each). A delete batch that fails
-    /// because a row is already gone (a duplicate delivery of the same plan got there first) is redone row by row.
+    /// Writes or deletes rows in entity-group transactions (one partition, at most 100 rows each). Deletes are conditional on the
+    /// ETag the page was read with, so an entry that was rewritten meanwhile (another chain's entry landing on the same minute)
+    /// survives. A delete batch that fails because a row is gone or changed (a duplicate delivery of the same plan got there
+    /// first) is redone row by row, each such row left as it is.
     /// </summary>
-    private static async Task SubmitInBatchesAsync(TableClient schedule, IEnumerable<DueEntryEntity> entries, TableTransactionActionType type, CancellationToken cancellationToken)
+    private static async Task SubmitInBatchesAsync<T>(TableClient table, IEnumerable<T> entities, TableTransactionActionType type, CancellationToken cancellationToken)
+        where T : ITableEntity
     {
-        var batches = entries
+        var batches = entities
             .GroupBy(e => e.PartitionKey, StringComparer.Ordinal)
             .SelectMany(g => g.DistinctBy(e => e.RowKey, StringComparer.Ordinal).Chunk(100));
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (batch, ct) =>
         {
             try
             {
-                await schedule.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(type, e, ETag.All)), ct);
+                await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(type, e, type == TableTransactionActionType.Delete ? Expected(e) : ETag.All)), ct);
             }
-            catch (TableTransactionFailedException e) when (type == TableTransactionActionType.Delete && e.IsNotFound())
+            catch (TableTransactionFailedException e) when (type == TableTransactionActionType.Delete && (e.IsNotFound() || e.IsPreconditionFailed()))
             {
-                foreach (var entry in batch)
+                foreach (var entity in batch)
                 {
-                    await DeleteEntryAsync(schedule, entry, ct);
+                    await DeleteAsync(table, entity, ct);
                 }
             }
         });
@@ -180,17 +193,19 @@ public sealed partial class ScanPlanner(
         return delay <= TimeSpan.Zero ? null : delay < MaxVisibilityDelay ? delay : MaxVisibilityDelay;
     }
 
-    private static async Task DeleteEntryAsync(TableClient schedule, DueEntryEntity entry, CancellationToken cancellationToken)
+    private static async Task DeleteAsync(TableClient table, ITableEntity entity, CancellationToken cancellationToken)
     {
         try
         {
-            await schedule.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
+            await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, Expected(entity), cancellationToken);
         }
-        catch (RequestFailedException e) when (e.IsNotFound())
+        catch (RequestFailedException e) when (e.IsNotFound() || e.IsPreconditionFailed())
         {
-            // Already moved by a duplicate delivery of the same plan.
+            // Already moved by a duplicate delivery of the same plan, or rewritten since it was read.
         }
     }
+
+    private static ETag Expected(ITableEntity entity) => entity.ETag == default ? ETag.All : entity.ETag;
 
     private static partial class Log
     {

@@ -17,9 +17,10 @@ public static class TableNames
     public const string Numbers = "Numbers";
     public const string ScheduleStatus = "ScheduleStatus";
     public const string ScanSchedule = "ScanSchedule";
+    public const string ScanPositions = "ScanPositions";
     public const string ScanRuns = "ScanRuns";
 
-    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanRuns];
+    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns];
 }
 
 /// <summary>

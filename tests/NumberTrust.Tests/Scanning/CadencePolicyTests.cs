@@ -166,4 +166,27 @@ public sealed class CadencePolicyTests
         Assert.Null(CadencePolicy.PeakDue([Window(-3, -1), Window(-1, 0)], Now));
         Assert.Null(CadencePolicy.PeakDue([], Now));
     }
+
+    [Fact]
+    public void A_planned_scan_is_due_again_one_interval_after_it_was_due_unless_that_has_passed_too()
+    {
+        var due = Now.AddMinutes(-3);
+        var windows = Windows();
+
+        Assert.Equal(due + CadencePolicy.Weekly, CadencePolicy.NextDue([Old("a")], false, Now, windows, scheduledAt: due));
+        Assert.Equal(Now.AddSeconds(20) + CadencePolicy.Weekly, CadencePolicy.NextDue([Old("a")], false, Now, windows, scheduledAt: Now.AddSeconds(20)));
+        var missed = Now - CadencePolicy.Weekly - TimeSpan.FromHours(1);
+        Assert.Equal(Now + CadencePolicy.Weekly, CadencePolicy.NextDue([Old("a")], false, Now, windows, scheduledAt: missed));
+        Assert.Equal(Now + CadencePolicy.Weekly, CadencePolicy.NextDue([Old("a")], false, Now, windows, scheduledAt: Now - CadencePolicy.Weekly));
+    }
+
+    [Fact]
+    public void A_window_start_still_comes_before_the_interval_counted_from_the_due_time()
+    {
+        var start = Now.AddDays(2);
+        var windows = Windows(("a", [new PeakWindow(null, start, start.AddDays(1))]));
+
+        Assert.Equal(start, CadencePolicy.NextDue([Old("a")], false, Now, windows, scheduledAt: Now.AddHours(-5)));
+        Assert.Null(CadencePolicy.NextDue([Old("a", MonitoringCadence.Paused)], false, Now, windows, scheduledAt: Now.AddHours(-5)));
+    }
 }

@@ -63,7 +63,10 @@ public sealed class PeakWindowSchedulingTests
         }
     }
 
-    /// <summary>The number's due time, after checking the index holds exactly one entry for it and the facts point at that one.</summary>
+    /// <summary>
+    /// The number's due time, after checking the index holds exactly one entry for it, that the entry belongs to the chain the facts
+    /// name, and that the chain's position (what the pull-forward reads) is that entry.
+    /// </summary>
     private static async Task<DateTimeOffset> DueAtAsync(ApiFactory api, string e164)
     {
         var storage = api.Services.GetRequiredService<StorageAccount>();
@@ -75,7 +78,8 @@ public sealed class PeakWindowSchedulingTests
         }
 
         var single = Assert.Single(entries);
-        Assert.Equal(single.PartitionKey, facts?.DuePartition);
+        Assert.Equal(single.ChainId(), facts?.DuePartition);
+        Assert.Equal(single.PartitionKey, await DueIndex.CurrentPartitionAsync(storage, e164, facts!.DuePartition!, CancellationToken.None));
         return single.DueAt;
     }
 
@@ -124,17 +128,21 @@ public sealed class PeakWindowSchedulingTests
         await PlanAsync(api);
         AssertNear(start, await DueAtAsync(api, number));
 
-        // Inside the window: daily.
+        // Inside the window: daily, counted from when the scan was due (planning a minute late does not shift the schedule).
         _clock.Offset = start.AddMinutes(1) - t1;
-        var inside = _clock.GetUtcNow();
         await PlanAsync(api);
-        AssertNear(inside + CadencePolicy.Daily, await DueAtAsync(api, number), TimeSpan.FromSeconds(5));
+        var daily = await DueAtAsync(api, number);
+        AssertNear(start + CadencePolicy.Daily, daily);
 
-        // After the window: weekly again.
+        // After the window: weekly again, from the last due time; a planner that was down for longer than that counts from now.
         _clock.Offset = end.AddMinutes(1) - t1;
-        var after = _clock.GetUtcNow();
         await PlanAsync(api);
-        AssertNear(after + CadencePolicy.Weekly, await DueAtAsync(api, number), TimeSpan.FromSeconds(5));
+        var weekly = await DueAtAsync(api, number);
+        AssertNear(daily + CadencePolicy.Weekly, weekly);
+        _clock.Offset = weekly.AddDays(8) - t1;
+        var late = _clock.GetUtcNow();
+        await PlanAsync(api);
+        AssertNear(late + CadencePolicy.Weekly, await DueAtAsync(api, number), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -201,10 +209,10 @@ public sealed class PeakWindowSchedulingTests
         }
 
         await WaitForPullsAsync(api);
-        AssertNear(saved, await DueAtAsync(api, number), TimeSpan.FromSeconds(90));
-        var planned = _clock.GetUtcNow();
+        var pulled = await DueAtAsync(api, number);
+        AssertNear(saved, pulled, TimeSpan.FromSeconds(90));
         await PlanAsync(api);
-        AssertNear(planned + CadencePolicy.Daily, await DueAtAsync(api, number), TimeSpan.FromSeconds(5));
+        AssertNear(pulled + CadencePolicy.Daily, await DueAtAsync(api, number));
     }
 
     [Fact]
