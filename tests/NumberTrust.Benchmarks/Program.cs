@@ -27,9 +27,27 @@ var minThreads = int.Parse(Environment.GetEnvironmentVariable("NT_BENCH_MINTHREA
 ThreadPool.SetMinThreads(minThreads, minThreads);
 var root = AzuriteProcess.FindRepoRoot(AppContext.BaseDirectory) ?? AzuriteProcess.FindRepoRoot(Directory.GetCurrentDirectory())
     ?? throw new InvalidOperationException("Run from the repository (NumberTrust.Functions.sln not found).");
-await using var azurite = await AzuriteProcess.StartAsync(root, location: null, ports: null, CancellationToken.None);
 await using var simulator = await PlatformSimulator.StartAsync(new SimulatorOptions(), CancellationToken.None);
-Console.WriteLine($"azurite ports blob {azurite.BlobPort}, queue {azurite.QueuePort}, table {azurite.TablePort}; simulator {simulator.BaseUrlFor(SimulatedPlatforms.Qihoo360)}");
+Console.WriteLine($"simulator {simulator.BaseUrlFor(SimulatedPlatforms.Qihoo360)}");
+
+// Each benchmark gets a fresh Azurite (in memory): its cost per queue request grows with the messages it holds (every receive,
+// delete and update scans them for expired ones), and clearing a queue of 100,000s of messages is quadratic in it, so a benchmark
+// that leaves 600,000 jobs queued would slow whatever runs after it.
+Task<AzuriteProcess> FreshAzuriteAsync() => AzuriteProcess.StartAsync(root, location: null, ports: null, CancellationToken.None);
+async Task RunAsync(Func<AzuriteProcess, Task> benchmark)
+{
+    await using var azurite = await FreshAzuriteAsync();
+    try
+    {
+        await benchmark(azurite);
+    }
+    catch
+    {
+        Console.Error.WriteLine("Azurite output:\n" + azurite.Output[^Math.Min(4000, azurite.Output.Length)..]);
+        throw;
+    }
+}
+
 var report = new List<string>
 {
     $"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
@@ -45,29 +63,27 @@ void Flush()
     }
 }
 
-try
+if (options.Jobs > 0)
 {
-    if (options.Jobs > 0)
-    {
-        await Benchmarks.PipelineAsync(azurite, simulator, options, report);
-        Flush();
-    }
-
-    if (options.FanOutNumbers > 0)
-    {
-        await Benchmarks.FanOutAsync(azurite, simulator, options, report);
-        Flush();
-    }
-
-    if (options.MemoryJobs > 0)
-    {
-        await Benchmarks.MemoryAsync(azurite, simulator, options, report);
-    }
+    await RunAsync(azurite => Benchmarks.PipelineAsync(azurite, simulator, options, report));
+    Flush();
 }
-catch
+
+if (options.FanOutNumbers > 0)
 {
-    Console.Error.WriteLine("Azurite output:\n" + azurite.Output[^Math.Min(4000, azurite.Output.Length)..]);
-    throw;
+    await RunAsync(azurite => Benchmarks.FanOutAsync(azurite, FreshAzuriteAsync, simulator, options, report));
+    Flush();
+}
+
+if (options.MemoryJobs > 0)
+{
+    await RunAsync(azurite => Benchmarks.MemoryAsync(azurite, simulator, options, report));
+}
+
+if (options.AzuriteCosts > 0)
+{
+    await RunAsync(azurite => Benchmarks.AzuriteCostsAsync(azurite, options.AzuriteCosts, report));
+    Flush();
 }
 
 Console.WriteLine();
@@ -77,7 +93,7 @@ foreach (var line in report)
     Console.WriteLine("- " + line);
 }
 
-internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs, int StatusRequests)
+internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs, int StatusRequests, int AzuriteCosts)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -87,7 +103,7 @@ internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs,
             return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
         }
 
-        return new BenchOptions(Get("--jobs", 3000), Get("--fanout-numbers", 10_000), Get("--memory-jobs", 10_000), Get("--status-requests", 3000));
+        return new BenchOptions(Get("--jobs", 3000), Get("--fanout-numbers", 10_000), Get("--memory-jobs", 10_000), Get("--status-requests", 3000), Get("--azurite-costs", 0));
     }
 }
 
@@ -217,8 +233,15 @@ internal static class Benchmarks
 
     internal sealed record Host(WebApplication App, CountingPolicy Counter, StorageAccount Control, HttpClient Client) : IAsyncDisposable
     {
+        private int _disposed;
+
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
             Client.Dispose();
             await App.StopAsync();
             await App.DisposeAsync();
@@ -403,20 +426,31 @@ internal static class Benchmarks
     }
 
     /// <summary>Benchmark 3: one planner tick over N numbers x 6 platforms through the host's PlanScanShard listener, next to a raw enqueue loop.</summary>
-    public static async Task FanOutAsync(AzuriteProcess azurite, PlatformSimulator simulator, BenchOptions options, List<string> report)
+    public static async Task FanOutAsync(
+        AzuriteProcess azurite, Func<Task<AzuriteProcess>> freshAzurite, PlatformSimulator simulator, BenchOptions options, List<string> report)
     {
         Console.WriteLine("benchmark 3: fan-out");
         await using var host = await StartHostAsync(azurite, simulator, "LookupLabel", "RecordPoisonedLookup", "ExpandScanRun");
         var numbers = Enumerable.Range(0, options.FanOutNumbers).Select(i => NumberAt(1, i)).ToList();
         const string platforms = "qihoo360;baidu;baidu-haoma;sogou;tencent;nomorobo";
+        // The raw loop runs against a second Azurite holding the same registrations, so it starts from the same state the planner
+        // starts from: same tables (Azurite's heap, and so its garbage collection, grows with them) and an empty message store
+        // (its cost per message grows with the messages it holds, and clearing 100,000s of them is quadratic in it). Both are
+        // filled at once, before anything is measured.
+        var rawAzurite = await freshAzurite();
         var importClock = Stopwatch.StartNew();
-        await ImportAsync(host.Client, numbers, platforms);
+        await using (var twin = await StartHostAsync(rawAzurite, simulator, "LookupLabel", "RecordPoisonedLookup", "ExpandScanRun", "PlanScanShard", "PullSchedulesForward"))
+        {
+            await Task.WhenAll(ImportAsync(host.Client, numbers, platforms), ImportAsync(twin.Client, numbers, platforms));
+        }
+
         var importSeconds = importClock.Elapsed.TotalSeconds;
-        Console.WriteLine($"  registered {numbers.Count} numbers in {importSeconds:0} s");
+        Console.WriteLine($"  registered {numbers.Count} numbers in {importSeconds:0} s (in both Azurites at once)");
         var planner = host.App.Services.GetRequiredService<ScanPlanner>();
         var plans = host.Control.Queue(QueueNames.ScanPlans);
         var expectedJobs = numbers.Count * 6L;
-        var sendsBefore = host.Counter.Snapshot().GetValueOrDefault("queue send");
+        var kindsBefore = host.Counter.Snapshot();
+        var sendsBefore = kindsBefore.GetValueOrDefault("queue send");
 
         var clock = Stopwatch.StartNew();
         await planner.TickAsync(new TimerTick(DateTimeOffset.UtcNow, false, null, DateTimeOffset.UtcNow), CancellationToken.None);
@@ -436,10 +470,15 @@ internal static class Benchmarks
         var planSeconds = clock.Elapsed.TotalSeconds;
         var jobs = Sent();
         var planRate = jobs / planSeconds;
+        var perJob = Breakdown.PerJob(kindsBefore, host.Counter.Snapshot(), (int)jobs);
+        Console.WriteLine($"  planned {jobs} jobs in {planSeconds:0.0} s; storage requests per job: {perJob}");
 
-        // Raw loop: the same number of enqueues of the same message size, as many at once as the planner has numbers in flight.
-        var concurrency = Math.Min(DueIndex.Shards, host.App.Services.GetRequiredService<NumberTrust.Local.Queues.QueueHostOptions>().BatchSize) * ScanPlanner.PlanConcurrency;
-        var raw = host.Control.Queue("raw-enqueue");
+        var concurrency = host.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScanOptions>>().Value.PlannerConcurrency;
+        await host.DisposeAsync(); // idle from here; stopped so that nothing but the raw loop runs
+        await using var rawAzuriteLifetime = rawAzurite;
+
+        // Raw loop: the same number of enqueues of the same message size, as many at once as the planner has requests in flight.
+        var raw = new QueueClient(rawAzurite.ConnectionString, "raw-enqueue", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await raw.CreateIfNotExistsAsync();
         var body = ScanMessageJson.Serialize(new LookupJobMessage(LookupJobMessage.CurrentVersion, "x", numbers[0], "CN", nameof(NumberType.Mobile), Platform, DateTimeOffset.UtcNow, null, 0));
         clock.Restart();
@@ -447,8 +486,58 @@ internal static class Benchmarks
             await raw.SendMessageAsync(body, cancellationToken: ct));
         var rawRate = jobs / clock.Elapsed.TotalSeconds;
         report.Add($"3. fan-out of {options.FanOutNumbers} numbers x 6 platforms: timer tick {tickSeconds * 1000:0} ms ({DueIndex.Shards} shard messages); " +
-            $"planning and enqueueing {jobs} jobs {planSeconds:0.0} s = {planRate:0} jobs/s; raw enqueue loop ({concurrency} at once) {rawRate:0} msg/s; " +
-            $"ratio {planRate / rawRate:0.00} (target >= 0.8); registering the numbers by CSV import took {importSeconds:0} s");
+            $"planning and enqueueing {jobs} jobs {planSeconds:0.0} s = {planRate:0} jobs/s; raw enqueue loop ({concurrency} at once, an Azurite with the same registrations) {rawRate:0} msg/s; " +
+            $"ratio {planRate / rawRate:0.00} (target >= 0.8); storage requests per job while planning: {perJob}; registering the numbers by CSV import (in both Azurites at once) took {importSeconds:0} s");
+    }
+
+    /// <summary>
+    /// What Azurite spends per request kind on this machine, 128 at once against a fresh instance: queue sends, table point reads
+    /// (a table of <paramref name="count"/> rows), table merges, and sends with a read before every 6 (the planner's mix).
+    /// </summary>
+    public static async Task AzuriteCostsAsync(AzuriteProcess azurite, int count, List<string> report)
+    {
+        Console.WriteLine("Azurite request costs");
+        var table = new TableClient(azurite.ConnectionString, "costs");
+        await table.CreateIfNotExistsAsync();
+        var queue = new QueueClient(azurite.ConnectionString, "costs", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        var body = new string('x', 400);
+        async Task<double> RateAsync(string name, int n, Func<long, Task> call)
+        {
+            var clock = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(LongRange(n), new ParallelOptions { MaxDegreeOfParallelism = int.Parse(Environment.GetEnvironmentVariable("NT_BENCH_COST_CONCURRENCY") ?? "128", CultureInfo.InvariantCulture) }, async (i, _) => await call(i));
+            var rate = n / clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"  {name}: {rate:0}/s");
+            return rate;
+        }
+
+        var upsert = await RateAsync("table upsert", count, i => table.UpsertEntityAsync(new TableEntity($"+8613{i:D9}", "number") { ["Watchers"] = body }));
+        var read = await RateAsync("table point read", count, i => table.GetEntityAsync<TableEntity>($"+8613{(i * 7919) % count:D9}", "number"));
+        var merge = await RateAsync("table merge", count, i => table.UpdateEntityAsync(new TableEntity($"+8613{(i * 7919) % count:D9}", "number") { ["Due"] = "x" }, Azure.ETag.All));
+        var batched = await RateAsync("table batch of 100 upserts (per row)", count / 100, i => table.SubmitTransactionAsync(
+            Enumerable.Range(0, 100).Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity($"batch{i}", $"r{r:D3}") { ["Due"] = body })))) * 100;
+        Console.WriteLine($"  = {batched:0} rows/s");
+        var send = await RateAsync("queue send", count * 3, _ => queue.SendMessageAsync(body));
+        var delayedQueue = new QueueClient(azurite.ConnectionString, "costs-delayed", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await delayedQueue.CreateIfNotExistsAsync();
+        var delayed = await RateAsync("queue send with a visibility delay", count * 3, i => delayedQueue.SendMessageAsync(body, TimeSpan.FromMilliseconds(1 + (i * 10 % 300_000))));
+        var mixed = await RateAsync("queue send with a point read per 6", count * 3, async i =>
+        {
+            if (i % 6 == 0)
+            {
+                await table.GetEntityAsync<TableEntity>($"+8613{(i / 6 * 7919) % count:D9}", "number");
+            }
+
+            await queue.SendMessageAsync(body);
+        });
+        if (Environment.GetEnvironmentVariable("NT_BENCH_COST_IDLE") is { Length: > 0 } idle)
+        {
+            Console.WriteLine($"  idle {idle} s");
+            await Task.Delay(TimeSpan.FromSeconds(int.Parse(idle, CultureInfo.InvariantCulture)));
+        }
+
+        report.Add($"Azurite request rates, 128 at once: table upsert {upsert:0}/s, point read {read:0}/s, merge {merge:0}/s, rows in 100-row transactions {batched:0}/s; queue send {send:0}/s, with a visibility delay {delayed:0}/s " +
+            $"(into a queue growing from 0 to {count * 3}), send with a point read per 6 sends {mixed:0} sends/s (growing from {count * 3} to {count * 6})");
     }
 
     private static IEnumerable<long> LongRange(long count)
@@ -477,6 +566,8 @@ internal static class Benchmarks
         var sorted = latencies.Order().ToArray();
         return (sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)], requests / clock.Elapsed.TotalSeconds);
     }
+
+    private const int MemoryBacklog = 2000;
 
     /// <summary>Benchmark 4: peak memory (VmHWM) of the local host, as its own process, over a long run of jobs.</summary>
     public static async Task MemoryAsync(AzuriteProcess azurite, PlatformSimulator simulator, BenchOptions options, List<string> report)
@@ -531,7 +622,22 @@ internal static class Benchmarks
             var baseRequests = simulator.RequestCount(Platform);
             var numbers = Enumerable.Range(0, options.MemoryJobs).Select(i => NumberAt(3, i)).ToList();
             var clock = Stopwatch.StartNew();
-            var enqueue = EnqueueJobsAsync(lookups, numbers, "mem", holdBack: false);
+            // Jobs are fed so that at most MemoryBacklog wait at a time: Azurite's cost per queue request grows with the messages
+            // it holds, so a queue of 100,000 would measure Azurite. The host still works through every job.
+            var enqueue = Task.Run(async () =>
+            {
+                var fed = 0;
+                foreach (var chunk in numbers.Chunk(500))
+                {
+                    while (simulator.RequestCount(Platform) - baseRequests + MemoryBacklog < fed + chunk.Length)
+                    {
+                        await Task.Delay(100);
+                    }
+
+                    await EnqueueJobsAsync(lookups, chunk, "mem", holdBack: false);
+                    fed += chunk.Length;
+                }
+            });
             long peak = 0;
             var progress = Stopwatch.StartNew();
             while (simulator.RequestCount(Platform) < baseRequests + options.MemoryJobs || (await lookups.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
@@ -557,7 +663,7 @@ internal static class Benchmarks
                 Console.WriteLine(string.Join('\n', output));
             }
 
-            report.Add($"4. peak memory (VmHWM) of the local host process over {options.MemoryJobs} jobs (enqueued while it works): {peak / 1024.0:0} MiB (target < 300 MB; {idleKiB / 1024.0:0} MiB after start-up); {options.MemoryJobs / clock.Elapsed.TotalSeconds:0} jobs/s");
+            report.Add($"4. peak memory (VmHWM) of the local host process over {options.MemoryJobs} jobs (fed while it works, at most {MemoryBacklog} waiting): {peak / 1024.0:0} MiB (target < 300 MB; {idleKiB / 1024.0:0} MiB after start-up); {options.MemoryJobs / clock.Elapsed.TotalSeconds:0} jobs/s");
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NumberTrust.Hosting;
 using NumberTrust.Numbers;
 using NumberTrust.Storage;
@@ -16,8 +17,11 @@ namespace NumberTrust.Scanning;
 /// shards together release that platform's jobs on an even grid at its configured rate.
 /// </summary>
 public sealed partial class ScanPlanner(
-    StorageAccount storage, ILabelSource source, PeakWindowCache peakWindows, TimeProvider time, ILogger<ScanPlanner> logger)
+    StorageAccount storage, ILabelSource source, PeakWindowCache peakWindows, TimeProvider time, IOptions<ScanOptions> options, ILogger<ScanPlanner> logger)
 {
+    /// <summary>The planner's storage requests in flight on this instance (<see cref="ScanOptions.PlannerConcurrency"/>), over all shards.</summary>
+    private readonly SemaphoreSlim _requests = new(options.Value.PlannerConcurrency);
+
     private const string WatermarkPartition = "planner";
     private const string WatermarkRow = "watermark";
     public const int PlanConcurrency = 8;
@@ -79,7 +83,7 @@ public sealed partial class ScanPlanner(
         var numbers = storage.Table(TableNames.Numbers);
         for (var attempt = 0; ; attempt++)
         {
-            var found = await numbers.GetEntityIfExistsAsync<TableEntity>(number, NumberFactsEntity.Row, cancellationToken: cancellationToken);
+            var found = await LimitedAsync(ct => numbers.GetEntityIfExistsAsync<TableEntity>(number, NumberFactsEntity.Row, cancellationToken: ct), cancellationToken);
             var row = found.HasValue ? found.Value : null;
             var facts = row is null ? null : NumberFactsEntity.From(row);
             if (facts is null || facts.DuePartition != entry.ChainId())
@@ -122,7 +126,7 @@ public sealed partial class ScanPlanner(
                 var job = new LookupJobMessage(
                     LookupJobMessage.CurrentVersion, LookupJobMessage.IdFor(number, platform, entry.DueAt, null), number, facts.Region,
                     facts.NumberType, platform, entry.DueAt, RunId: null, Reschedules: 0, Expected: string.IsNullOrEmpty(expected) ? null : expected);
-                return lookups.SendMessageAsync(ScanMessageJson.Serialize(job), SpreadDelay(platform, index, plan.Shard), cancellationToken: cancellationToken);
+                return LimitedAsync(ct => lookups.SendMessageAsync(ScanMessageJson.Serialize(job), SpreadDelay(platform, index, plan.Shard), cancellationToken: ct), cancellationToken);
             }));
 
             return new DueEntryEntity
@@ -134,6 +138,19 @@ public sealed partial class ScanPlanner(
                 NumberType = facts.NumberType,
                 Chain = facts.DuePartition,
             };
+        }
+    }
+
+    private async Task<T> LimitedAsync<T>(Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken)
+    {
+        await _requests.WaitAsync(cancellationToken);
+        try
+        {
+            return await request(cancellationToken);
+        }
+        finally
+        {
+            _requests.Release();
         }
     }
 
