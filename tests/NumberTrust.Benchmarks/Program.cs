@@ -530,12 +530,6 @@ internal static class Benchmarks
 
             await queue.SendMessageAsync(body);
         });
-        if (Environment.GetEnvironmentVariable("NT_BENCH_COST_IDLE") is { Length: > 0 } idle)
-        {
-            Console.WriteLine($"  idle {idle} s");
-            await Task.Delay(TimeSpan.FromSeconds(int.Parse(idle, CultureInfo.InvariantCulture)));
-        }
-
         report.Add($"Azurite request rates, 128 at once: table upsert {upsert:0}/s, point read {read:0}/s, merge {merge:0}/s, rows in 100-row transactions {batched:0}/s; queue send {send:0}/s, with a visibility delay {delayed:0}/s " +
             $"(into a queue growing from 0 to {count * 3}), send with a point read per 6 sends {mixed:0} sends/s (growing from {count * 3} to {count * 6})");
     }
