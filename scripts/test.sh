@@ -18,7 +18,8 @@ fi
 
 echo "== Test"
 log=$(mktemp)
-dotnet test NumberTrust.Functions.sln -c Release --no-build --nologo -v quiet 2>&1 | tee "$log"
+# The console logger at minimal verbosity names each failed test with its message and stack trace.
+dotnet test NumberTrust.Functions.sln -c Release --no-build --nologo -v quiet --logger "console;verbosity=minimal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Sum the per-project summary lines ("Passed!  - Failed: 0, Passed: 62, Skipped: 0, Total: 62, ...").

@@ -123,7 +123,15 @@ internal sealed class CountingPolicy(int queuePort, int tablePort) : HttpPipelin
     public override void OnSendingRequest(HttpMessage message)
     {
         Interlocked.Increment(ref _count);
-        _kinds.AddOrUpdate(Kind(message.Request), 1, static (_, n) => n + 1);
+        var kind = Kind(message.Request);
+        _kinds.AddOrUpdate(kind, 1, static (_, n) => n + 1);
+        if (kind.StartsWith("queue", StringComparison.Ordinal) && kind != "queue send")
+        {
+            // Which queue, for Azurite's costs: every queue request but a send makes Azurite re-sort its message indexes.
+            var segments = message.Request.Uri.ToUri().AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var queue = segments.Length > 1 ? segments[1] : "?";
+            _kinds.AddOrUpdate($"{kind} ({queue})", 1, static (_, n) => n + 1);
+        }
     }
 
     private string Kind(Request request)
@@ -169,9 +177,16 @@ internal static class Breakdown
     public static string PerJob(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after, int jobs) =>
         string.Join(", ", after
             .Select(kv => (kv.Key, Delta: kv.Value - before.GetValueOrDefault(kv.Key)))
-            .Where(kv => kv.Delta > 0)
+            .Where(kv => kv.Delta > 0 && !kv.Key.Contains('(', StringComparison.Ordinal))
             .OrderByDescending(kv => kv.Delta)
             .Select(kv => $"{kv.Key} {kv.Delta / (double)jobs:0.000}"));
+
+    public static string Totals(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after) =>
+        string.Join(", ", after
+            .Select(kv => (kv.Key, Delta: kv.Value - before.GetValueOrDefault(kv.Key)))
+            .Where(kv => kv.Delta > 0)
+            .OrderByDescending(kv => kv.Delta)
+            .Select(kv => $"{kv.Key} {kv.Delta}"));
 }
 
 internal static class Benchmarks
@@ -452,6 +467,8 @@ internal static class Benchmarks
         var kindsBefore = host.Counter.Snapshot();
         var sendsBefore = kindsBefore.GetValueOrDefault("queue send");
 
+        var hostCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var azuriteCpuBefore = azurite.CpuTime;
         var clock = Stopwatch.StartNew();
         await planner.TickAsync(new TimerTick(DateTimeOffset.UtcNow, false, null, DateTimeOffset.UtcNow), CancellationToken.None);
         var tickSeconds = clock.Elapsed.TotalSeconds;
@@ -469,9 +486,12 @@ internal static class Benchmarks
 
         var planSeconds = clock.Elapsed.TotalSeconds;
         var jobs = Sent();
+        var planHostCpu = (Process.GetCurrentProcess().TotalProcessorTime - hostCpuBefore).TotalMilliseconds * 1000 / jobs;
+        var planAzuriteCpu = (azurite.CpuTime - azuriteCpuBefore).TotalMilliseconds * 1000 / jobs;
         var planRate = jobs / planSeconds;
         var perJob = Breakdown.PerJob(kindsBefore, host.Counter.Snapshot(), (int)jobs);
         Console.WriteLine($"  planned {jobs} jobs in {planSeconds:0.0} s; storage requests per job: {perJob}");
+        Console.WriteLine($"  storage requests while planning: {Breakdown.Totals(kindsBefore, host.Counter.Snapshot())}");
 
         var concurrency = host.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScanOptions>>().Value.PlannerConcurrency;
         await host.DisposeAsync(); // idle from here; stopped so that nothing but the raw loop runs
@@ -481,13 +501,19 @@ internal static class Benchmarks
         var raw = new QueueClient(rawAzurite.ConnectionString, "raw-enqueue", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await raw.CreateIfNotExistsAsync();
         var body = ScanMessageJson.Serialize(new LookupJobMessage(LookupJobMessage.CurrentVersion, "x", numbers[0], "CN", nameof(NumberType.Mobile), Platform, DateTimeOffset.UtcNow, null, 0));
+        hostCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        azuriteCpuBefore = rawAzurite.CpuTime;
         clock.Restart();
         await Parallel.ForEachAsync(LongRange(jobs), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, ct) =>
             await raw.SendMessageAsync(body, cancellationToken: ct));
         var rawRate = jobs / clock.Elapsed.TotalSeconds;
+        var rawHostCpu = (Process.GetCurrentProcess().TotalProcessorTime - hostCpuBefore).TotalMilliseconds * 1000 / jobs;
+        var rawAzuriteCpu = (rawAzurite.CpuTime - azuriteCpuBefore).TotalMilliseconds * 1000 / jobs;
+        var cpu = $"CPU per job: planner {planHostCpu:0} us in this process + {planAzuriteCpu:0} us in Azurite, raw loop {rawHostCpu:0} us + {rawAzuriteCpu:0} us";
+        Console.WriteLine("  " + cpu);
         report.Add($"3. fan-out of {options.FanOutNumbers} numbers x 6 platforms: timer tick {tickSeconds * 1000:0} ms ({DueIndex.Shards} shard messages); " +
             $"planning and enqueueing {jobs} jobs {planSeconds:0.0} s = {planRate:0} jobs/s; raw enqueue loop ({concurrency} at once, an Azurite with the same registrations) {rawRate:0} msg/s; " +
-            $"ratio {planRate / rawRate:0.00} (target >= 0.8); storage requests per job while planning: {perJob}; registering the numbers by CSV import (in both Azurites at once) took {importSeconds:0} s");
+            $"ratio {planRate / rawRate:0.00} (target >= 0.8); {cpu}; storage requests per job while planning: {perJob}; registering the numbers by CSV import (in both Azurites at once) took {importSeconds:0} s");
     }
 
     /// <summary>
@@ -504,10 +530,11 @@ internal static class Benchmarks
         var body = new string('x', 400);
         async Task<double> RateAsync(string name, int n, Func<long, Task> call)
         {
+            var cpu = azurite.CpuTime;
             var clock = Stopwatch.StartNew();
             await Parallel.ForEachAsync(LongRange(n), new ParallelOptions { MaxDegreeOfParallelism = int.Parse(Environment.GetEnvironmentVariable("NT_BENCH_COST_CONCURRENCY") ?? "128", CultureInfo.InvariantCulture) }, async (i, _) => await call(i));
             var rate = n / clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"  {name}: {rate:0}/s");
+            Console.WriteLine($"  {name}: {rate:0}/s, Azurite CPU {(azurite.CpuTime - cpu).TotalMilliseconds * 1000 / n:0} us per request");
             return rate;
         }
 
@@ -530,8 +557,16 @@ internal static class Benchmarks
 
             await queue.SendMessageAsync(body);
         });
-        report.Add($"Azurite request rates, 128 at once: table upsert {upsert:0}/s, point read {read:0}/s, merge {merge:0}/s, rows in 100-row transactions {batched:0}/s; queue send {send:0}/s, with a visibility delay {delayed:0}/s " +
-            $"(into a queue growing from 0 to {count * 3}), send with a point read per 6 sends {mixed:0} sends/s (growing from {count * 3} to {count * 6})");
+        var deleted = await RateAsync("table batch of 100 deletes (per row)", count / 100, i => table.SubmitTransactionAsync(
+            Enumerable.Range(0, 100).Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity($"batch{i}", $"r{r:D3}"), Azure.ETag.All)))) * 100;
+        Console.WriteLine($"  = {deleted:0} rows/s");
+
+        // A receive from an empty queue while Azurite holds every message sent above: each one re-sorts Azurite's message indexes.
+        var idle = new QueueClient(azurite.ConnectionString, "costs-idle", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await idle.CreateIfNotExistsAsync();
+        var receive = await RateAsync($"queue receive from an empty queue, {count * 9} messages held", 20, _ => idle.ReceiveMessagesAsync(16));
+        report.Add($"Azurite request rates, 128 at once: table upsert {upsert:0}/s, point read {read:0}/s, merge {merge:0}/s, rows in 100-row transactions {batched:0}/s (deletes {deleted:0}/s); queue send {send:0}/s, with a visibility delay {delayed:0}/s " +
+            $"(into a queue growing from 0 to {count * 3}), send with a point read per 6 sends {mixed:0} sends/s (growing from {count * 3} to {count * 6}); receive from an empty queue with {count * 9} messages held {receive:0.0}/s");
     }
 
     private static IEnumerable<long> LongRange(long count)
