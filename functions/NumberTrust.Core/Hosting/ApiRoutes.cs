@@ -44,6 +44,9 @@ public static class QueueNames
     /// <summary>Tenant-wide on-demand scans waiting to be expanded into lookup jobs.</summary>
     public const string ScanRuns = "scan-runs";
 
+    /// <summary>Scan-run pages that failed <c>maxDequeueCount</c> times; a function records the failure on the run.</summary>
+    public const string ScanRunsPoison = ScanRuns + PoisonSuffix;
+
     /// <summary>Pages of a tenant's numbers to pull forward after it saved peak windows, so none is due past a window start.</summary>
     public const string SchedulePulls = "schedule-pulls";
 

@@ -15,6 +15,7 @@ public static class FunctionCatalog
         new("LookupLabel", QueueNames.Lookups, (sp, message, ct) => sp.GetRequiredService<LookupWorker>().RunAsync(message, ct)),
         new("RecordPoisonedLookup", QueueNames.LookupsPoison, (sp, message, ct) => sp.GetRequiredService<LookupWorker>().HandlePoisonAsync(message, ct)),
         new("ExpandScanRun", QueueNames.ScanRuns, (sp, message, ct) => sp.GetRequiredService<ScansApi>().ExpandAsync(message, ct)),
+        new("RecordPoisonedScanRun", QueueNames.ScanRunsPoison, (sp, message, ct) => sp.GetRequiredService<ScansApi>().HandlePoisonAsync(message, ct)),
         new("PullSchedulesForward", QueueNames.SchedulePulls, (sp, message, ct) => sp.GetRequiredService<PeakWindowsApi>().PullForwardAsync(message, ct)),
     ];
 

@@ -14,8 +14,21 @@ namespace NumberTrust.Scanning;
 public static class LabelFingerprint
 {
     /// <summary>Facts-row property holding a platform's digest (platform ids may hold '-', property names may not).</summary>
-    public static string PropertyFor(string platform) =>
-        "Fp_" + string.Create(platform.Length, platform, static (span, id) =>
+    public static string PropertyFor(string platform) => "Fp_" + PropertySafe(platform);
+
+    /// <summary>
+    /// Facts-row property holding the category a platform labels the number with, or "" when it does not (Clean, or never read).
+    /// Written with the digest, so the tenant summaries are computed from the facts row alone instead of reading every platform's
+    /// state. An Unknown keeps the last known state, and so this value.
+    /// </summary>
+    public static string LabelPropertyFor(string platform) => "Lc_" + PropertySafe(platform);
+
+    /// <summary>The value of <see cref="LabelPropertyFor"/> for a stored state.</summary>
+    public static string LabelOf(LabelStateEntity state) =>
+        state.State == nameof(ObservedState.Labeled) ? state.Category ?? "Other" : "";
+
+    private static string PropertySafe(string platform) =>
+        string.Create(platform.Length, platform, static (span, id) =>
         {
             for (var i = 0; i < id.Length; i++)
             {

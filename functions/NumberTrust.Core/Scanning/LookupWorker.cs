@@ -145,18 +145,13 @@ public sealed partial class LookupWorker(
     /// <summary>Records why a job ended in the poison queue, on the platform state and on its scan run.</summary>
     public async Task HandlePoisonAsync(QueueMessageContext message, CancellationToken cancellationToken)
     {
-        LookupJobMessage job;
-        try
+        if (ScanMessageJson.TryDeserialize<LookupJobMessage>(message.Body, LookupJobMessage.CurrentVersion, m => m.Version, out var error) is not { } job)
         {
-            job = ScanMessageJson.Deserialize<LookupJobMessage>(message.Body, LookupJobMessage.CurrentVersion, m => m.Version);
-        }
-        catch (InvalidMessageException e)
-        {
-            Log.UnreadablePoison(logger, message.Id, e.Message);
+            Log.UnreadablePoison(logger, message.Id, error!);
             return;
         }
 
-        var reason = $"Lookup failed {message.DequeueCount} times in a row and was given up (poison queue).";
+        var reason = "Lookup failed on every attempt the queue allows (maxDequeueCount) and was given up (poison queue).";
         var failure = await FailureReasonAsync(job, cancellationToken) ?? reason;
         var now = time.GetUtcNow();
         await storage.Table(TableNames.Numbers).UpsertEntityAsync(
@@ -291,9 +286,16 @@ public sealed partial class LookupWorker(
         }
     }
 
-    /// <summary>The facts row's copy of a platform's <see cref="LabelFingerprint"/>, written in the same transaction as the state.</summary>
+    /// <summary>
+    /// The facts row's copy of a platform's <see cref="LabelFingerprint"/> and labeled category, written in the same transaction as
+    /// the state.
+    /// </summary>
     private static TableTransactionAction FingerprintAction(string number, LabelStateEntity state) =>
-        new(TableTransactionActionType.UpsertMerge, new TableEntity(number, NumberFactsEntity.Row) { [LabelFingerprint.PropertyFor(state.Platform)] = LabelFingerprint.Of(state) });
+        new(TableTransactionActionType.UpsertMerge, new TableEntity(number, NumberFactsEntity.Row)
+        {
+            [LabelFingerprint.PropertyFor(state.Platform)] = LabelFingerprint.Of(state),
+            [LabelFingerprint.LabelPropertyFor(state.Platform)] = LabelFingerprint.LabelOf(state),
+        });
 
     /// <summary>
     /// The unchanged result of a job planned against a settled state: one merge of the check time and evidence. False when the state
@@ -330,21 +332,37 @@ public sealed partial class LookupWorker(
     private async Task RefreshSummariesAsync(string number, CancellationToken cancellationToken)
     {
         var table = storage.Table(TableNames.Numbers);
-        var found = await table.GetEntityIfExistsAsync<NumberFactsEntity>(number, NumberFactsEntity.Row, cancellationToken: cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(number, NumberFactsEntity.Row, cancellationToken: cancellationToken);
         if (!found.HasValue)
         {
             return;
         }
 
-        var facts = found.Value!;
+        var row = found.Value!;
+        var facts = NumberFactsEntity.From(row);
         var watchers = facts.WatcherList();
         var type = Enum.TryParse<NumberType>(facts.NumberType, out var t) ? t : NumberType.Unknown;
         var canonical = NumberParser.FromStored(number, facts.Region, type);
         var platforms = planner.PlatformsToShow(canonical, watchers.SelectMany(w => w.Platforms));
-        var states = await Task.WhenAll(platforms.Select(p =>
-            table.GetEntityIfExistsAsync<LabelStateEntity>(number, LabelStateEntity.RowFor(p), cancellationToken: cancellationToken)));
-        var labeled = states.Where(s => s.HasValue && s.Value!.State == nameof(ObservedState.Labeled))
-            .Select(s => (Platform: s.Value!.Platform, Category: s.Value.Category ?? "Other"))
+        // Every state change copies the platform's labeled category onto the facts row (same transaction), so one read answers
+        // for every platform. A platform with a digest but no category was written before the category was kept there: its state
+        // is read instead. A platform with neither has never been read.
+        var labeled = (await Task.WhenAll(platforms.Select(async p =>
+            {
+                if (row.GetString(LabelFingerprint.LabelPropertyFor(p)) is { } category)
+                {
+                    return (Platform: p, Category: category);
+                }
+
+                if (!row.ContainsKey(LabelFingerprint.PropertyFor(p)))
+                {
+                    return (Platform: p, Category: "");
+                }
+
+                var state = await table.GetEntityIfExistsAsync<LabelStateEntity>(number, LabelStateEntity.RowFor(p), cancellationToken: cancellationToken);
+                return (Platform: p, Category: state.HasValue ? LabelFingerprint.LabelOf(state.Value!) : "");
+            })))
+            .Where(l => l.Category.Length > 0)
             .ToList();
 
         var worst = labeled.Count == 0 ? null : labeled.MaxBy(l => severity.Rank(l.Category)).Category;

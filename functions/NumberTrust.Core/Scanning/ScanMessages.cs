@@ -89,6 +89,22 @@ public static class ScanMessageJson
 
         return message;
     }
+
+    /// <summary>For poison handlers: the message, or null with the reason when it can never be read (it is then only logged).</summary>
+    public static T? TryDeserialize<T>(BinaryData body, int supportedVersion, Func<T, int> version, out string? error)
+        where T : class
+    {
+        try
+        {
+            error = null;
+            return Deserialize(body, supportedVersion, version);
+        }
+        catch (InvalidMessageException e)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
 }
 
 /// <summary>A queue message that can never be processed (bad JSON, unknown version); it ends in the poison queue.</summary>

@@ -41,6 +41,9 @@ public sealed class ScanRunEntity : ITableEntity
 
     /// <summary>Last registration expanded so far (tenant-wide runs); the next page starts after it.</summary>
     public string? Cursor { get; set; }
+
+    /// <summary>Why the expansion was given up (its message was poisoned); the run has ended. Null while it is healthy.</summary>
+    public string? Failure { get; set; }
 }
 
 public static class ScanRunStore

@@ -21,7 +21,8 @@ public sealed record ScanRunView(
     bool Finished,
     int TotalJobs,
     IReadOnlyList<ScanPlatformProgress> Platforms,
-    IReadOnlyList<ScanJobView> Problems);
+    IReadOnlyList<ScanJobView> Problems,
+    string? Failure = null);
 
 public sealed record HistoryEntryView(
     string Platform,
@@ -44,6 +45,9 @@ public sealed partial class ScansApi(
     ApiKeyAuthenticator auth, NumberStore numbers, StorageAccount storage, ScanPlanner planner, TimeProvider time, ILogger<ScansApi> logger)
 {
     public const int MaxHistory = 1000;
+
+    /// <summary>Lookup jobs a tenant-wide expansion enqueues at once.</summary>
+    private const int ExpandConcurrency = 16;
 
     public async Task<Results<Accepted<ScanRunView>, ProblemHttpResult>> ScanNumberAsync(
         HttpRequest request, string number, CancellationToken cancellationToken)
@@ -138,9 +142,9 @@ public sealed partial class ScansApi(
         var expand = ScanMessageJson.Deserialize<ExpandScanRunMessage>(message.Body, ExpandScanRunMessage.CurrentVersion, m => m.Version);
         var runs = storage.Table(TableNames.ScanRuns);
         var found = await runs.GetEntityIfExistsAsync<ScanRunEntity>(expand.RunId, ScanRunEntity.HeaderRow, cancellationToken: cancellationToken);
-        if (!found.HasValue || found.Value!.Expanded)
+        if (!found.HasValue || found.Value!.Expanded || found.Value.Failure is not null)
         {
-            return;
+            return; // finished, or given up (a late duplicate of a poisoned page)
         }
 
         var run = found.Value;
@@ -161,17 +165,18 @@ public sealed partial class ScansApi(
             jobs.AddRange(PlatformsOf(canonical, registration).Select(p => (canonical, p)));
         }
 
+        // Rows first, then jobs, so a job's outcome always lands on an existing row. A page expanded again (its message redelivered
+        // after a crash) adds only the rows that are missing: an outcome already recorded is never turned back into Queued.
         foreach (var chunk in jobs.Chunk(100))
         {
-            await runs.SubmitTransactionAsync(
-                chunk.Select(j => new TableTransactionAction(TableTransactionActionType.UpsertReplace, QueuedRow(run.PartitionKey, j.Platform, j.Number.E164))),
-                cancellationToken);
+            await AddMissingRowsAsync(runs, chunk.Select(j => QueuedRow(run.PartitionKey, j.Platform, j.Number.E164)).ToList(), cancellationToken);
         }
 
-        foreach (var (number, platform) in jobs)
-        {
-            await EnqueueAsync(run, number, platform, cancellationToken);
-        }
+        // Concurrently: a page is up to 100 numbers x every platform, and the shorter a page takes, the less a crash repeats.
+        await Parallel.ForEachAsync(
+            jobs,
+            new ParallelOptions { MaxDegreeOfParallelism = ExpandConcurrency, CancellationToken = cancellationToken },
+            async (job, ct) => await EnqueueAsync(run, job.Number, job.Platform, ct));
 
         run.TotalJobs += jobs.Count;
         run.Cursor = last;
@@ -192,6 +197,63 @@ public sealed partial class ScansApi(
         else
         {
             Log.Expanded(logger, run.PartitionKey, expand.TenantId, run.TotalJobs);
+        }
+    }
+
+    /// <summary>
+    /// A tenant-wide run whose expansion message failed <c>maxDequeueCount</c> times: the run records why and ends, so its caller
+    /// sees the failure instead of a run that never finishes. Jobs already enqueued still record their outcomes.
+    /// </summary>
+    public async Task HandlePoisonAsync(QueueMessageContext message, CancellationToken cancellationToken)
+    {
+        if (ScanMessageJson.TryDeserialize<ExpandScanRunMessage>(message.Body, ExpandScanRunMessage.CurrentVersion, m => m.Version, out var error) is not { } expand)
+        {
+            Log.UnreadablePoison(logger, message.Id, error!);
+            return;
+        }
+
+        var runs = storage.Table(TableNames.ScanRuns);
+        var found = await runs.GetEntityIfExistsAsync<ScanRunEntity>(expand.RunId, ScanRunEntity.HeaderRow, cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value!.Expanded || found.Value.Failure is not null)
+        {
+            return; // finished by another message of the chain, or already recorded
+        }
+
+        var after = expand.After is null ? "from the first number" : $"after {expand.After}";
+        var failure = $"Expanding the run's numbers ({after}) failed on every attempt the queue allows (maxDequeueCount) and was given up; numbers not yet expanded were not scanned.";
+        try
+        {
+            await runs.UpdateEntityAsync(
+                new TableEntity(expand.RunId, ScanRunEntity.HeaderRow) { [nameof(ScanRunEntity.Failure)] = failure }, found.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (Azure.RequestFailedException e) when (e.IsPreconditionFailed() || e.IsNotFound())
+        {
+            return; // the chain moved on meanwhile (another message expanded a page): it is not stuck
+        }
+
+        Log.ExpansionPoisoned(logger, expand.RunId, expand.TenantId, failure);
+    }
+
+    /// <summary>Adds the rows in one transaction; if some exist already (a page expanded again), adds the missing ones one by one.</summary>
+    private static async Task AddMissingRowsAsync(TableClient runs, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runs.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            foreach (var row in rows)
+            {
+                try
+                {
+                    await runs.AddEntityAsync(row, cancellationToken);
+                }
+                catch (Azure.RequestFailedException conflict) when (conflict.Status == 409)
+                {
+                    // Recorded by an earlier expansion of this page, or already by the job's outcome.
+                }
+            }
         }
     }
 
@@ -303,7 +365,9 @@ public sealed partial class ScansApi(
         var platforms = counts.Select(kv => new ScanPlatformProgress(kv.Key, kv.Value[0], kv.Value[1], kv.Value[2], kv.Value[3])).ToList();
         var queued = platforms.Sum(p => p.Queued);
         var total = Math.Max(run.TotalJobs, platforms.Sum(p => p.Queued + p.Done + p.Unknown + p.Failed));
-        return new ScanRunView(run.PartitionKey, run.Number, run.CreatedAt, run.Expanded && queued == 0, total, platforms, problems);
+        // A run whose expansion was given up has ended, whatever it left queued (those numbers' jobs were never sent).
+        var finished = run.Failure is not null || (run.Expanded && queued == 0);
+        return new ScanRunView(run.PartitionKey, run.Number, run.CreatedAt, finished, total, platforms, problems, run.Failure);
     }
 
     private static string NewRunId() => "scan-" + Guid.NewGuid().ToString("N");
@@ -333,5 +397,11 @@ public sealed partial class ScansApi(
     {
         [LoggerMessage(EventId = 4200, Level = LogLevel.Information, Message = "Scan run {RunId} of tenant {TenantId} expanded into {Jobs} jobs")]
         public static partial void Expanded(ILogger logger, string runId, string tenantId, int jobs);
+
+        [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Scan run {RunId} of tenant {TenantId}: {Failure}")]
+        public static partial void ExpansionPoisoned(ILogger logger, string runId, string tenantId, string failure);
+
+        [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "Poison message {MessageId} is not a scan-run page: {Reason}")]
+        public static partial void UnreadablePoison(ILogger logger, string messageId, string reason);
     }
 }

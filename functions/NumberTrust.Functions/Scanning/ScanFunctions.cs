@@ -35,6 +35,10 @@ public sealed class ScanFunctions(ScanPlanner planner, LookupWorker worker, Scan
     public Task ExpandScanRun([QueueTrigger(QueueNames.ScanRuns)] QueueMessage message, CancellationToken cancellationToken) =>
         scans.ExpandAsync(Context(message), cancellationToken);
 
+    [Function("RecordPoisonedScanRun")]
+    public Task RecordPoisonedScanRun([QueueTrigger(QueueNames.ScanRunsPoison)] QueueMessage message, CancellationToken cancellationToken) =>
+        scans.HandlePoisonAsync(Context(message), cancellationToken);
+
     [Function(nameof(ScanNumber))]
     public async Task<IResult> ScanNumber(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.NumberScans)] HttpRequest request, string number,

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using NumberTrust.Hosting;
+using NumberTrust.Numbers;
 using NumberTrust.Scanning;
 using NumberTrust.Storage;
 using NumberTrust.Tests.Infrastructure;
@@ -38,19 +39,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
     {
         var post = await _client.PostAsync($"/api/numbers/{number}/scans", null);
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
-        var location = post.Headers.Location!.OriginalString;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var run = await _client.GetFromJsonAsync<JsonElement>(location);
-            if (run.GetProperty("finished").GetBoolean())
-            {
-                return run;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"scan did not finish: {run}");
-            await Task.Delay(100);
-        }
+        return await WaitForRunAsync(_client, post.Headers.Location!.OriginalString);
     }
 
     private async Task<List<TableEntity>> RowsAsync(string number, string prefix)
@@ -228,6 +217,46 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         Assert.InRange(next.DueAt - DateTimeOffset.UtcNow, TimeSpan.FromHours(23), TimeSpan.FromHours(25));
     }
 
+    [Fact]
+    public async Task Tenant_summaries_come_from_the_facts_row_and_from_the_state_where_an_older_row_has_no_category()
+    {
+        const string number = "+8613800138016";
+        await _client.PutAsJsonAsync("/api/numbers/13800138016", new { displayName = "support" });
+        _source.Script(number, "qihoo360", Labeled("fraud", "诈骗电话", 9), Labeled("fraud", "诈骗电话", 9), Clean());
+        _source.Script(number, "baidu", Clean(), Labeled("sales", "广告推销", 4));
+        var numbers = Storage.Table(TableNames.Numbers);
+
+        await ScanAndWaitAsync("13800138016");
+        Assert.Equal([number], await ListedAsync("category=fraud"));
+        var facts = (await numbers.GetEntityAsync<TableEntity>(number, NumberFactsEntity.Row)).Value;
+        Assert.Equal("fraud", facts.GetString(LabelFingerprint.LabelPropertyFor("qihoo360")));
+        Assert.Equal("", facts.GetString(LabelFingerprint.LabelPropertyFor("baidu")));
+
+        // A facts row from before categories were copied onto it: qihoo360 has its digest but no category. Only baidu changes in
+        // the next scan, and the summary it refreshes must still show qihoo360's label, read from its state.
+        facts.Remove(LabelFingerprint.LabelPropertyFor("qihoo360"));
+        await numbers.UpdateEntityAsync(facts, facts.ETag, TableUpdateMode.Replace);
+        await ScanAndWaitAsync("13800138016");
+        Assert.Equal([number], await ListedAsync("category=fraud"));
+        Assert.Equal([number], await ListedAsync("category=sales"));
+        Assert.Equal([number], await ListedAsync("labeled=true&platform=qihoo360"));
+
+        // qihoo360 clears: the summary drops it and keeps baidu's label.
+        await ScanAndWaitAsync("13800138016");
+        Assert.Empty(await ListedAsync("category=fraud"));
+        Assert.Empty(await ListedAsync("labeled=true&platform=qihoo360"));
+        Assert.Equal([number], await ListedAsync("labeled=true&platform=baidu&category=sales"));
+        facts = (await numbers.GetEntityAsync<TableEntity>(number, NumberFactsEntity.Row)).Value;
+        Assert.Equal("", facts.GetString(LabelFingerprint.LabelPropertyFor("qihoo360")));
+        Assert.Equal("sales", facts.GetString(LabelFingerprint.LabelPropertyFor("baidu")));
+    }
+
+    private async Task<List<string>> ListedAsync(string query)
+    {
+        var page = await _client.GetFromJsonAsync<JsonElement>($"/api/numbers?{query}");
+        return page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("number").GetString()!).ToList();
+    }
+
     [Theory]
     [InlineData("scan-0000")]
     [InlineData("scan-00000000000000000000000000000000")]
@@ -271,6 +300,89 @@ public sealed class ScanPipelineTests : IAsyncLifetime
 
         Assert.Equal(300, run.GetProperty("totalJobs").GetInt32());
         Assert.Equal(300, run.GetProperty("platforms").EnumerateArray().Sum(p => p.GetProperty("done").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_page_expanded_again_after_a_crash_keeps_the_outcomes_already_recorded()
+    {
+        using var tenant = await _api.TenantAsync();
+        var csv = "number\n" + string.Join("\n", Enumerable.Range(0, 30).Select(i => $"1390001{i:D4}"));
+        await tenant.PostAsync("/api/numbers/import", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
+        var location = (await tenant.PostAsync("/api/scans", null)).Headers.Location!.OriginalString;
+        var first = await WaitForRunAsync(tenant, location);
+        Assert.Equal(60, first.GetProperty("platforms").EnumerateArray().Sum(p => p.GetProperty("done").GetInt32()));
+
+        // The host died after expanding the only page but before moving the run's cursor: the header is as it was before the
+        // page, and the page's message comes back.
+        var runs = Storage.Table(TableNames.ScanRuns);
+        var runId = location[(location.LastIndexOf('/') + 1)..];
+        var header = (await runs.GetEntityAsync<ScanRunEntity>(runId, ScanRunEntity.HeaderRow)).Value;
+        header.Expanded = false;
+        header.Cursor = null;
+        header.TotalJobs = 0;
+        await runs.UpdateEntityAsync(header, header.ETag, TableUpdateMode.Replace);
+        var scans = _api.Services.GetRequiredService<ScansApi>();
+        var page = ScanMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId));
+        await scans.ExpandAsync(new QueueMessageContext("m-again", page, 2, DateTimeOffset.UtcNow), CancellationToken.None);
+
+        // No outcome went back to queued, and the re-sent jobs (same ids) are recognised by the worker.
+        var again = await tenant.GetFromJsonAsync<JsonElement>(location);
+        Assert.Equal(0, again.GetProperty("platforms").EnumerateArray().Sum(p => p.GetProperty("queued").GetInt32()));
+        var done = await WaitForRunAsync(tenant, location);
+        Assert.Equal(60, done.GetProperty("totalJobs").GetInt32());
+        Assert.Equal(60, done.GetProperty("platforms").EnumerateArray().Sum(p => p.GetProperty("done").GetInt32()));
+        Assert.Equal(2, _source.CallsFor("+8613900010000", "qihoo360") + _source.CallsFor("+8613900010000", "baidu"));
+    }
+
+    [Fact]
+    public async Task A_poisoned_expansion_ends_the_run_with_its_reason()
+    {
+        using var tenant = await _api.TenantAsync();
+        await tenant.PutAsJsonAsync("/api/numbers/13900020000", new { });
+        var location = (await tenant.PostAsync("/api/scans", null)).Headers.Location!.OriginalString;
+        await WaitForRunAsync(tenant, location);
+        var runs = Storage.Table(TableNames.ScanRuns);
+        var scans = _api.Services.GetRequiredService<ScansApi>();
+        var runId = location[(location.LastIndexOf('/') + 1)..];
+        var header = (await runs.GetEntityAsync<ScanRunEntity>(runId, ScanRunEntity.HeaderRow)).Value;
+
+        // A late poisoned copy of a page of a run that expanded fully changes nothing.
+        var page = ScanMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId));
+        await scans.HandlePoisonAsync(new QueueMessageContext("p1", page, 1, DateTimeOffset.UtcNow), CancellationToken.None);
+        var healthy = await tenant.GetFromJsonAsync<JsonElement>(location);
+        Assert.False(healthy.TryGetProperty("failure", out _), healthy.ToString());
+
+        // A run stuck on a page that kept failing: the run ends, says why, and a late duplicate of the page expands nothing.
+        header.Expanded = false;
+        header.Cursor = "+8613900020000";
+        await runs.UpdateEntityAsync(header, header.ETag, TableUpdateMode.Replace);
+        var stuck = ScanMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId, "+8613900020000"));
+        await scans.HandlePoisonAsync(new QueueMessageContext("p2", stuck, 1, DateTimeOffset.UtcNow), CancellationToken.None);
+        await scans.HandlePoisonAsync(new QueueMessageContext("p2", stuck, 2, DateTimeOffset.UtcNow), CancellationToken.None);
+        var ended = await tenant.GetFromJsonAsync<JsonElement>(location);
+        Assert.True(ended.GetProperty("finished").GetBoolean());
+        Assert.Contains("after +8613900020000", ended.GetProperty("failure").GetString(), StringComparison.Ordinal);
+        await scans.ExpandAsync(new QueueMessageContext("m3", stuck, 1, DateTimeOffset.UtcNow), CancellationToken.None);
+        Assert.Equal(0, (await Storage.Queue(QueueNames.ScanRuns).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        // An unreadable poisoned body is logged and dropped, never thrown back at the queue.
+        await scans.HandlePoisonAsync(new QueueMessageContext("p3", BinaryData.FromString("{not json"), 1, DateTimeOffset.UtcNow), CancellationToken.None);
+    }
+
+    private static async Task<JsonElement> WaitForRunAsync(HttpClient client, string location)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var run = await client.GetFromJsonAsync<JsonElement>(location);
+            if (run.GetProperty("finished").GetBoolean())
+            {
+                return run;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"scan did not finish: {run}");
+            await Task.Delay(200);
+        }
     }
 
     [Theory]
