@@ -234,7 +234,10 @@ public sealed partial class ScansApi(
         Log.ExpansionPoisoned(logger, expand.RunId, expand.TenantId, failure);
     }
 
-    /// <summary>Adds the rows in one transaction; if some exist already (a page expanded again), adds the missing ones one by one.</summary>
+    /// <summary>
+    /// Adds the rows in one transaction; if some exist already (a page expanded again), adds them one by one, several at once, so a
+    /// redelivered page takes about as long as the first delivery (a slow redelivery is what a crash keeps hitting).
+    /// </summary>
     private static async Task AddMissingRowsAsync(TableClient runs, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
     {
         try
@@ -243,17 +246,20 @@ public sealed partial class ScansApi(
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
-            foreach (var row in rows)
-            {
-                try
+            await Parallel.ForEachAsync(
+                rows,
+                new ParallelOptions { MaxDegreeOfParallelism = ExpandConcurrency, CancellationToken = cancellationToken },
+                async (row, ct) =>
                 {
-                    await runs.AddEntityAsync(row, cancellationToken);
-                }
-                catch (Azure.RequestFailedException conflict) when (conflict.Status == 409)
-                {
-                    // Recorded by an earlier expansion of this page, or already by the job's outcome.
-                }
-            }
+                    try
+                    {
+                        await runs.AddEntityAsync(row, ct);
+                    }
+                    catch (Azure.RequestFailedException conflict) when (conflict.Status == 409)
+                    {
+                        // Recorded by an earlier expansion of this page, or already by the job's outcome.
+                    }
+                });
         }
     }
 
