@@ -35,6 +35,9 @@ public static class QueueNames
     /// <summary>Planning shards enqueued by the planner timer; each expands into lookup jobs.</summary>
     public const string ScanPlans = "scan-plans";
 
+    /// <summary>Planning shards that failed <c>maxDequeueCount</c> times; a function plans them again later.</summary>
+    public const string ScanPlansPoison = ScanPlans + PoisonSuffix;
+
     /// <summary>One job per number and platform.</summary>
     public const string Lookups = "lookups";
 

@@ -12,6 +12,7 @@ public static class FunctionCatalog
     public static IReadOnlyList<QueueFunction> QueueFunctions { get; } =
     [
         new("PlanScanShard", QueueNames.ScanPlans, (sp, message, ct) => sp.GetRequiredService<ScanPlanner>().PlanShardAsync(message, ct)),
+        new("ReplanPoisonedShard", QueueNames.ScanPlansPoison, (sp, message, ct) => sp.GetRequiredService<ScanPlanner>().HandlePoisonAsync(message, ct)),
         new("LookupLabel", QueueNames.Lookups, (sp, message, ct) => sp.GetRequiredService<LookupWorker>().RunAsync(message, ct)),
         new("RecordPoisonedLookup", QueueNames.LookupsPoison, (sp, message, ct) => sp.GetRequiredService<LookupWorker>().HandlePoisonAsync(message, ct)),
         new("ExpandScanRun", QueueNames.ScanRuns, (sp, message, ct) => sp.GetRequiredService<ScansApi>().ExpandAsync(message, ct)),

@@ -37,6 +37,13 @@ public sealed class ScanOptions
     /// </summary>
     [Range(1, 1024)]
     public int PlannerConcurrency { get; set; } = 32;
+
+    /// <summary>
+    /// How long a shard plan that was poisoned (failed on every delivery the queue allows) waits before it is planned again; doubled
+    /// for each further poisoning, up to a day.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PoisonedPlanRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>The result of applying one observation to a platform's state.</summary>

@@ -9,7 +9,8 @@ namespace NumberTrust.Scanning;
 /// Planner work item: plan every number of one shard of the due index whose due time lies in [<see cref="From"/>, <see cref="To"/>].
 /// Versioned so producers and consumers of different releases can coexist.
 /// </summary>
-public sealed record PlanShardMessage(int Version, int Shard, DateTimeOffset From, DateTimeOffset To, DateTimeOffset PlannedAt)
+/// <remarks><see cref="Retries"/>: how often the plan was poisoned and sent again (<c>ScanPlanner.HandlePoisonAsync</c>); absent is 0.</remarks>
+public sealed record PlanShardMessage(int Version, int Shard, DateTimeOffset From, DateTimeOffset To, DateTimeOffset PlannedAt, int Retries = 0)
 {
     public const int CurrentVersion = 1;
 }

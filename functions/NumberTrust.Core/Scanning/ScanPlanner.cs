@@ -76,6 +76,40 @@ public sealed partial class ScanPlanner(
         Log.ShardPlanned(logger, plan.Shard, planned, counters.Values.Sum());
     }
 
+    /// <summary>
+    /// A shard plan that failed on every delivery the queue allows (storage unreachable for longer than the retries, a shard too big
+    /// for the function timeout) would leave its unplanned due entries behind the watermark: no later tick covers them, so those
+    /// numbers would never be scanned again. The plan is sent again instead, after <see cref="ScanOptions.PoisonedPlanRetryDelay"/>
+    /// (doubled per earlier poisoning, at most a day). Entries it already moved lie outside its range, so the retry plans only what is
+    /// left; the shard's status row (<c>planner</c> / <c>poisoned-{shard}</c>) keeps the range, the count and the time, and each
+    /// poisoning is logged as an error. An unreadable message is only logged: there is nothing in it to plan.
+    /// </summary>
+    public async Task HandlePoisonAsync(QueueMessageContext message, CancellationToken cancellationToken)
+    {
+        if (ScanMessageJson.TryDeserialize<PlanShardMessage>(message.Body, PlanShardMessage.CurrentVersion, m => m.Version, out var error) is not { } plan)
+        {
+            Log.UnreadablePoison(logger, message.Id, error!);
+            return;
+        }
+
+        var retry = plan with { Retries = plan.Retries + 1 };
+        var delay = TimeSpan.FromTicks((long)Math.Min(
+            options.Value.PoisonedPlanRetryDelay.Ticks * Math.Pow(2, Math.Clamp(plan.Retries, 0, 20)), TimeSpan.FromDays(1).Ticks));
+        await storage.Table(TableNames.ScheduleStatus).UpsertEntityAsync(
+            new TableEntity(WatermarkPartition, $"poisoned-{plan.Shard:D2}")
+            {
+                ["From"] = plan.From,
+                ["To"] = plan.To,
+                ["Retries"] = retry.Retries,
+                ["PoisonedAt"] = time.GetUtcNow(),
+                ["RetryAt"] = time.GetUtcNow() + delay,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+        await storage.Queue(QueueNames.ScanPlans).SendMessageAsync(ScanMessageJson.Serialize(retry), delay, cancellationToken: cancellationToken);
+        Log.PlanPoisoned(logger, plan.Shard, plan.From, plan.To, retry.Retries, delay);
+    }
+
     /// <summary>Enqueues a due number's lookup jobs and returns its next due entry (not yet written), or null if it is not scanned again.</summary>
     private async Task<DueEntryEntity?> PlanNumberAsync(DueEntryEntity entry, PlanShardMessage plan, ConcurrentDictionary<string, int> counters, CancellationToken cancellationToken)
     {
@@ -231,5 +265,11 @@ public sealed partial class ScanPlanner(
 
         [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Planner shard {Shard}: {Numbers} numbers planned, {Jobs} lookup jobs enqueued")]
         public static partial void ShardPlanned(ILogger logger, int shard, int numbers, int jobs);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Planner shard {Shard} (due {From:o} to {To:o}) failed on every delivery; planning it again in {Delay} (poisoned {Retries} times)")]
+        public static partial void PlanPoisoned(ILogger logger, int shard, DateTimeOffset from, DateTimeOffset to, int retries, TimeSpan delay);
+
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Poisoned plan message {MessageId} cannot be read and was dropped: {Reason}")]
+        public static partial void UnreadablePoison(ILogger logger, string messageId, string reason);
     }
 }

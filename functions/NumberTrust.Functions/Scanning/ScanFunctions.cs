@@ -23,6 +23,10 @@ public sealed class ScanFunctions(ScanPlanner planner, LookupWorker worker, Scan
     public Task PlanScanShard([QueueTrigger(QueueNames.ScanPlans)] QueueMessage message, CancellationToken cancellationToken) =>
         planner.PlanShardAsync(Context(message), cancellationToken);
 
+    [Function("ReplanPoisonedShard")]
+    public Task ReplanPoisonedShard([QueueTrigger(QueueNames.ScanPlansPoison)] QueueMessage message, CancellationToken cancellationToken) =>
+        planner.HandlePoisonAsync(Context(message), cancellationToken);
+
     [Function("LookupLabel")]
     public Task LookupLabel([QueueTrigger(QueueNames.Lookups)] QueueMessage message, CancellationToken cancellationToken) =>
         worker.RunAsync(Context(message), cancellationToken);

@@ -29,6 +29,7 @@ public sealed class ScheduleChainTests : IAsyncLifetime
             {
                 [ScheduleSettings.ScanPlanner] = "0 0 0 1 1 *",
                 ["AzureWebJobs.LookupLabel.Disabled"] = "true", // planned jobs stay queued, for the test to count
+                ["Scanning:PoisonedPlanRetryDelay"] = "00:00:01",
             },
             services => services.AddSingleton<ILabelSource>(_source));
         _client = await _api.TenantAsync();
@@ -209,5 +210,50 @@ public sealed class ScheduleChainTests : IAsyncLifetime
         var restarted = Assert.Single(await EntriesAsync(number));
         Assert.InRange(restarted.DueAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
         Assert.Equal(restarted.PartitionKey, (await _api.Services.GetRequiredService<NumberStore>().FactsAsync(number, CancellationToken.None))!.DuePartition);
+    }
+
+    [Fact]
+    public async Task A_poisoned_plan_is_planned_again_later_so_its_entries_are_not_left_behind_the_watermark()
+    {
+        const string number = "+8613800138205";
+        await RegisterAsync("13800138205");
+        var anchor = Assert.Single(await EntriesAsync(number));
+        var at = anchor.DueAt.AddSeconds(20);
+        var poisoned = Plan(number, at);
+
+        // The host's scan-plans-poison listener gets this after the plan failed maxDequeueCount times; here it is handed over directly.
+        var sent = DateTimeOffset.UtcNow;
+        await Planner.HandlePoisonAsync(poisoned, CancellationToken.None);
+
+        var status = (await Storage.Table(TableNames.ScheduleStatus).GetEntityAsync<TableEntity>("planner", $"poisoned-{DueIndex.ShardOf(number):D2}")).Value;
+        Assert.Equal(1, status.GetInt32("Retries"));
+        Assert.Equal(at, status.GetDateTimeOffset("To"));
+        Assert.InRange(status.GetDateTimeOffset("RetryAt")!.Value, sent.AddSeconds(0.5), DateTimeOffset.UtcNow.AddSeconds(1.5));
+
+        // The retry becomes visible after the delay and the host's PlanScanShard listener plans it: the number gets its job and moves on.
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        List<DueEntryEntity> entries;
+        while ((entries = await EntriesAsync(number)).Any(e => e.PartitionKey == anchor.PartitionKey) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        var next = Assert.Single(entries);
+        Assert.Equal(anchor.DueAt + CadencePolicy.Daily, next.DueAt);
+        Assert.Single(await QueuedJobsAsync(number));
+
+        // Poisoned again: the wait doubles and the count goes on; the message carries the count.
+        var again = ScanMessageJson.Serialize(
+            ScanMessageJson.Deserialize<PlanShardMessage>(poisoned.Body, PlanShardMessage.CurrentVersion, m => m.Version) with { Retries = 1 });
+        sent = DateTimeOffset.UtcNow;
+        await Planner.HandlePoisonAsync(new QueueMessageContext("plan-again", again, 1, null), CancellationToken.None);
+        status = (await Storage.Table(TableNames.ScheduleStatus).GetEntityAsync<TableEntity>("planner", $"poisoned-{DueIndex.ShardOf(number):D2}")).Value;
+        Assert.Equal(2, status.GetInt32("Retries"));
+        Assert.InRange(status.GetDateTimeOffset("RetryAt")!.Value, sent.AddSeconds(1.5), DateTimeOffset.UtcNow.AddSeconds(2.5));
+
+        // An unreadable poison message has nothing to plan: it is dropped (logged), not retried and not thrown.
+        await Planner.HandlePoisonAsync(new QueueMessageContext("junk", BinaryData.FromString("{not json"), 1, null), CancellationToken.None);
+        await Planner.HandlePoisonAsync(new QueueMessageContext("old", BinaryData.FromString("""{"version":99,"shard":1}"""), 1, null), CancellationToken.None);
+        Assert.Equal(2, (await Storage.Table(TableNames.ScheduleStatus).GetEntityAsync<TableEntity>("planner", $"poisoned-{DueIndex.ShardOf(number):D2}")).Value.GetInt32("Retries"));
     }
 }
