@@ -18,7 +18,7 @@ using NumberTrust.Simulator;
 using NumberTrust.Storage;
 
 // NumberTrust end-to-end benchmarks against Azurite and the platform simulator on this machine.
-// Usage: dotnet run -c Release --project tests/NumberTrust.Benchmarks -- [--jobs N] [--fanout-numbers N] [--memory-jobs N] [--status-requests N]
+// Usage: dotnet run -c Release --project tests/NumberTrust.Benchmarks -- [--jobs N] [--fanout-numbers N] [--fanout-minutes M] [--memory-jobs N] [--status-requests N]
 var options = BenchOptions.Parse(args);
 // This one process hosts the platform simulator, the local host and the load generators on 2 cores. With the default minimum of
 // 2 pool threads, .NET's thread injection let whole passes stall for ~30 s (see docs/benchmarks.md); 64 keeps both the pipeline
@@ -99,7 +99,11 @@ foreach (var line in report)
     Console.WriteLine("- " + line);
 }
 
-internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs, int StatusRequests, int AzuriteCosts)
+/// <param name="FanOutMinutes">
+/// 0: benchmark 3 plans the whole tick. Otherwise it stops planning after this many minutes and the raw loop sends as many
+/// messages as the planner had enqueued by then (both rates over the same number of messages held by Azurite).
+/// </param>
+internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs, int StatusRequests, int AzuriteCosts, int FanOutMinutes)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -109,7 +113,7 @@ internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs,
             return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
         }
 
-        return new BenchOptions(Get("--jobs", 3000), Get("--fanout-numbers", 10_000), Get("--memory-jobs", 10_000), Get("--status-requests", 3000), Get("--azurite-costs", 0));
+        return new BenchOptions(Get("--jobs", 3000), Get("--fanout-numbers", 10_000), Get("--memory-jobs", 10_000), Get("--status-requests", 3000), Get("--azurite-costs", 0), Get("--fanout-minutes", 0));
     }
 }
 
@@ -284,7 +288,7 @@ internal static class Benchmarks
     }
 
     /// <summary>
-    /// Registers new numbers for the host's tenant the way the CSV import stores them (<see cref="NumberStore.WriteNumberPartitionsAsync"/>:
+    /// Registers new numbers (tenants of 10,000) the way the CSV import stores them (<see cref="NumberStore.WriteNumberPartitionsAsync"/>:
     /// a due entry per number in 100-row transactions, then each number's facts row; then the registration rows in 100-row
     /// transactions), without the CSV parsing and the import's existence check. That check is one filtered query per 100 rows, and
     /// Azurite answers every filtered query by scanning the whole table, so importing 100,000 numbers into a fresh Azurite is
@@ -296,23 +300,36 @@ internal static class Benchmarks
         var registrations = host.App.Services.GetRequiredService<StorageAccount>().Table(TableNames.Registrations);
         var platformList = JsonSerializer.Serialize(platforms.Split(';'));
         var now = DateTimeOffset.UtcNow;
-        foreach (var chunk in numbers.Chunk(1000))
+        using var admin = new HttpClient { BaseAddress = host.Client.BaseAddress };
+        admin.DefaultRequestHeaders.Add(ApiHeaders.ApiKey, AdminKey);
+        for (var i = 0; i < numbers.Count; i += 1000)
         {
+            // Tenants of 10,000 numbers: a registration row is added after a point read that Azurite answers by scanning the
+            // tenant's partition, so one tenant of 100,000 made registering quadratic (26 minutes for 100,000 in one tenant).
+            var tenant = i < TenantSize ? "bench" : $"bench-{i / TenantSize:D3}";
+            if (i % TenantSize == 0 && i > 0)
+            {
+                (await admin.PutAsJsonAsync($"/api/admin/tenants/{tenant}", new { name = tenant })).EnsureSuccessStatusCode();
+            }
+
+            var chunk = numbers.Skip(i).Take(1000);
             var writes = chunk.Select(e164 =>
             {
                 var number = NumberParser.FromStored(e164, "CN", NumberType.Mobile);
                 var registration = new RegistrationEntity
                 {
-                    PartitionKey = "bench", RowKey = number.E164, Platforms = platformList, Region = number.Region,
+                    PartitionKey = tenant, RowKey = number.E164, Platforms = platformList, Region = number.Region,
                     NumberType = number.Type.ToString(), CreatedAt = now, UpdatedAt = now,
                 };
                 return new NumberStore.NumberPartitionWrite(number, registration, MayNeedSchedule: true);
             }).ToList();
-            await store.WriteNumberPartitionsAsync("bench", writes, 16, CancellationToken.None);
+            await store.WriteNumberPartitionsAsync(tenant, writes, 16, CancellationToken.None);
             await Parallel.ForEachAsync(writes.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
                 await registrations.SubmitTransactionAsync(batch.Select(w => new TableTransactionAction(TableTransactionActionType.Add, w.Registration)), ct));
         }
     }
+
+    private const int TenantSize = 10_000;
 
     /// <summary>The host.json names of every queue function except <paramref name="keep"/> (to disable them).</summary>
     private static string[] AllQueueFunctionsBut(params string[] keep) =>
@@ -567,8 +584,15 @@ internal static class Benchmarks
         var tickSeconds = clock.Elapsed.TotalSeconds;
         var progress = Stopwatch.StartNew();
         long Sent() => host.Counter.Snapshot().GetValueOrDefault("queue send") - sendsBefore - DueIndex.Shards;
+        var capped = false;
         while (Sent() < expectedJobs || (await plans.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
         {
+            if (options.FanOutMinutes > 0 && clock.Elapsed > TimeSpan.FromMinutes(options.FanOutMinutes))
+            {
+                capped = true;
+                break;
+            }
+
             await Task.Delay(20);
             if (progress.Elapsed > TimeSpan.FromSeconds(30))
             {
@@ -579,6 +603,7 @@ internal static class Benchmarks
 
         var planSeconds = clock.Elapsed.TotalSeconds;
         var jobs = Sent();
+        var scope = capped ? $"stopped after {options.FanOutMinutes} minutes at {jobs} of {expectedJobs} jobs; " : "";
         var planHostCpu = (Process.GetCurrentProcess().TotalProcessorTime - hostCpuBefore).TotalMilliseconds * 1000 / jobs;
         var planAzuriteCpu = (azurite.CpuTime - azuriteCpuBefore).TotalMilliseconds * 1000 / jobs;
         var planRate = jobs / planSeconds;
@@ -605,7 +630,7 @@ internal static class Benchmarks
         var cpu = $"CPU per job: planner {planHostCpu:0} us in this process + {planAzuriteCpu:0} us in Azurite, raw loop {rawHostCpu:0} us + {rawAzuriteCpu:0} us";
         Console.WriteLine("  " + cpu);
         report.Add($"3. fan-out of {options.FanOutNumbers} numbers x 6 platforms: timer tick {tickSeconds * 1000:0} ms ({DueIndex.Shards} shard messages); " +
-            $"planning and enqueueing {jobs} jobs {planSeconds:0.0} s = {planRate:0} jobs/s; raw enqueue loop ({concurrency} at once, an Azurite with the same registrations) {rawRate:0} msg/s; " +
+            $"{scope}planning and enqueueing {jobs} jobs {planSeconds:0.0} s = {planRate:0} jobs/s; raw enqueue loop ({concurrency} at once, an Azurite with the same registrations) {rawRate:0} msg/s; " +
             $"ratio {planRate / rawRate:0.00} (target >= 0.8); {cpu}; storage requests per job while planning: {perJob}; registering the numbers through the import's store path (in both Azurites at once) took {importSeconds:0} s");
     }
 
