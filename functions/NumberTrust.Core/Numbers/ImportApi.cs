@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Azure;
@@ -31,6 +32,9 @@ public sealed class ImportApi(ApiKeyAuthenticator auth, StorageAccount storage, 
 {
     public const int MaxRows = 50_000;
     private const int NumberPartitionConcurrency = 32;
+
+    /// <summary>Rows an existence check reads from a chunk's RowKey range before it switches to point reads (10 per number).</summary>
+    private const int RangeReadLimit = 1000;
 
     private static readonly string[] Columns = ["number", "displayName", "department", "tags", "cadence", "platforms", "region"];
 
@@ -198,12 +202,13 @@ public sealed class ImportApi(ApiKeyAuthenticator auth, StorageAccount storage, 
     {
         var failures = new Dictionary<int, string>();
         var registrations = storage.Table(TableNames.Registrations);
-        foreach (var chunk in rows.Chunk(100))
+        // In number order, so each chunk's existing rows are one RowKey range and the chunks' ranges do not overlap.
+        foreach (var chunk in rows.OrderBy(r => r.Number.E164, StringComparer.Ordinal).Chunk(100))
         {
             for (var attempt = 1; ; attempt++)
             {
                 var now = time.GetUtcNow();
-                var existing = await ExistingAsync(registrations, tenantId, chunk.Select(r => r.Number.E164), cancellationToken);
+                var existing = await ExistingAsync(registrations, tenantId, chunk.Select(r => r.Number.E164).ToList(), cancellationToken);
                 var entities = chunk
                     .Select(r => Overlay(tenantId, r.Number, r.Input, columns, existing.GetValueOrDefault(r.Number.E164), now))
                     .ToList();
@@ -240,18 +245,49 @@ public sealed class ImportApi(ApiKeyAuthenticator auth, StorageAccount storage, 
         return failures;
     }
 
+    /// <summary>
+    /// The existing registrations among a chunk of numbers sorted by E.164. One RowKey range query from the first to the last
+    /// number (Azure Tables serves it as a range; an OR of RowKey equalities, which this used to send, is a scan of the whole
+    /// partition, so importing into a tenant with many numbers grew with the square of its size). The import's chunks are
+    /// consecutive in sorted order, so an import reads each of the tenant's rows at most once. A range holding more than
+    /// <see cref="RangeReadLimit"/> rows (a few numbers spread over a big tenant) is given up for point reads of the chunk's numbers.
+    /// </summary>
     private static async Task<Dictionary<string, RegistrationEntity>> ExistingAsync(
-        TableClient table, string tenantId, IEnumerable<string> keys, CancellationToken cancellationToken)
+        TableClient table, string tenantId, IReadOnlyList<string> sortedKeys, CancellationToken cancellationToken)
     {
-        var rowFilter = string.Join(" or ", keys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k}")));
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}") + " and (" + rowFilter + ")";
+        var wanted = new HashSet<string>(sortedKeys, StringComparer.Ordinal);
         var found = new Dictionary<string, RegistrationEntity>(StringComparer.Ordinal);
-        await foreach (var entity in table.QueryAsync<RegistrationEntity>(filter, cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {sortedKeys[0]} and RowKey le {sortedKeys[^1]}");
+        var read = 0;
+        await foreach (var entity in table.QueryAsync<RegistrationEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            found[entity.RowKey] = entity;
+            if (++read > RangeReadLimit)
+            {
+                return await PointReadsAsync(table, tenantId, sortedKeys, cancellationToken);
+            }
+
+            if (wanted.Contains(entity.RowKey))
+            {
+                found[entity.RowKey] = entity;
+            }
         }
 
         return found;
+    }
+
+    private static async Task<Dictionary<string, RegistrationEntity>> PointReadsAsync(
+        TableClient table, string tenantId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var found = new ConcurrentDictionary<string, RegistrationEntity>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (key, ct) =>
+        {
+            var entity = await table.GetEntityIfExistsAsync<RegistrationEntity>(tenantId, key, cancellationToken: ct);
+            if (entity.HasValue)
+            {
+                found[key] = entity.Value!;
+            }
+        });
+        return new Dictionary<string, RegistrationEntity>(found, StringComparer.Ordinal);
     }
 
     private static RegistrationEntity Overlay(

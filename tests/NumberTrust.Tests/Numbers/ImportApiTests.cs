@@ -82,6 +82,66 @@ public sealed class ImportApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Import_overlays_only_its_own_rows_when_the_tenant_has_numbers_between_them()
+    {
+        var registeredAt = new Dictionary<string, DateTimeOffset>();
+        foreach (var (national, name) in new[] { ("13800138001", "A"), ("13800138005", "B"), ("13800138009", "C") })
+        {
+            var put = await _client.PutAsJsonAsync($"/api/numbers/{national}", new { displayName = name });
+            registeredAt[national] = (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("registeredAt").GetDateTimeOffset();
+        }
+
+        // Out of order on purpose; 138..05 lies between the imported numbers and is not in the file.
+        var response = await ImportAsync("number,department\n13800138009,Sales\n13800138007,Sales\n13800138001,Sales\n");
+
+        Assert.Equal(3, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
+        foreach (var (national, name) in new[] { ("13800138001", "A"), ("13800138009", "C") })
+        {
+            var stored = await _client.GetFromJsonAsync<JsonElement>($"/api/numbers/{national}");
+            Assert.Equal(
+                (name, "Sales", registeredAt[national]),
+                (stored.GetProperty("displayName").GetString(), stored.GetProperty("department").GetString(), stored.GetProperty("registeredAt").GetDateTimeOffset()));
+        }
+
+        var between = await _client.GetFromJsonAsync<JsonElement>("/api/numbers/13800138005");
+        Assert.Equal("B", between.GetProperty("displayName").GetString());
+        Assert.True(!between.TryGetProperty("department", out var department) || department.ValueKind == JsonValueKind.Null);
+        Assert.Equal("Sales", (await _client.GetFromJsonAsync<JsonElement>("/api/numbers/13800138007")).GetProperty("department").GetString());
+    }
+
+    [Fact]
+    public async Task Import_of_a_few_numbers_spread_over_a_big_tenant_finds_the_existing_ones()
+    {
+        // 1,100 numbers, then an import of the first and the last: their RowKey range holds more rows than the existence check
+        // reads from a range, so it reads the two numbers directly.
+        var csv = new StringBuilder("number,tags\n");
+        for (var i = 0; i < 1100; i++)
+        {
+            csv.Append("1371000").Append(i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)).Append(",spread\n");
+        }
+
+        _client.Timeout = TimeSpan.FromMinutes(5);
+        Assert.Equal(1100, (await (await ImportAsync(csv.ToString())).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
+        var before = await _client.GetFromJsonAsync<JsonElement>("/api/numbers/13710000000");
+
+        var response = await ImportAsync("number,department\n13710001099,Ops\n13710000000,Ops\n");
+
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, report.GetProperty("imported").GetInt32());
+        foreach (var national in new[] { "13710000000", "13710001099" })
+        {
+            var stored = await _client.GetFromJsonAsync<JsonElement>($"/api/numbers/{national}");
+            Assert.Equal("Ops", stored.GetProperty("department").GetString());
+            Assert.Equal(["spread"], stored.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        }
+
+        var after = await _client.GetFromJsonAsync<JsonElement>("/api/numbers/13710000000");
+        Assert.Equal(before.GetProperty("registeredAt").GetDateTimeOffset(), after.GetProperty("registeredAt").GetDateTimeOffset());
+        var untouched = await _client.GetFromJsonAsync<JsonElement>("/api/numbers/13710000500");
+        Assert.True(!untouched.TryGetProperty("department", out var department) || department.ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task Import_takes_ten_thousand_rows_in_one_request()
     {
         var csv = new StringBuilder("number,tags\n");
