@@ -95,14 +95,15 @@ public sealed partial class ScanPlanner(
         var retry = plan with { Retries = plan.Retries + 1 };
         var delay = TimeSpan.FromTicks((long)Math.Min(
             options.Value.PoisonedPlanRetryDelay.Ticks * Math.Pow(2, Math.Clamp(plan.Retries, 0, 20)), TimeSpan.FromDays(1).Ticks));
+        var now = time.GetUtcNow();
         await storage.Table(TableNames.ScheduleStatus).UpsertEntityAsync(
             new TableEntity(WatermarkPartition, $"poisoned-{plan.Shard:D2}")
             {
                 ["From"] = plan.From,
                 ["To"] = plan.To,
                 ["Retries"] = retry.Retries,
-                ["PoisonedAt"] = time.GetUtcNow(),
-                ["RetryAt"] = time.GetUtcNow() + delay,
+                ["PoisonedAt"] = now,
+                ["RetryAt"] = now + delay,
             },
             TableUpdateMode.Replace,
             cancellationToken);
