@@ -18,7 +18,7 @@ using NumberTrust.Simulator;
 using NumberTrust.Storage;
 
 // NumberTrust end-to-end benchmarks against Azurite and the platform simulator on this machine.
-// Usage: dotnet run -c Release --project tests/NumberTrust.Benchmarks -- [--jobs N] [--fanout-numbers N] [--fanout-minutes M] [--memory-jobs N] [--status-requests N]
+// Usage: dotnet run -c Release --project tests/NumberTrust.Benchmarks -- [--jobs N] [--fanout-numbers N] [--fanout-minutes M] [--memory-jobs N] [--status-requests N] [--azurite-costs N] [--azurite-services separate|combined]
 var options = BenchOptions.Parse(args);
 // This one process hosts the platform simulator, the local host and the load generators on 2 cores. With the default minimum of
 // 2 pool threads, .NET's thread injection let whole passes stall for ~30 s (see docs/benchmarks.md); 64 keeps both the pipeline
@@ -39,7 +39,8 @@ if (Environment.GetEnvironmentVariable("NODE_OPTIONS") is null)
     Environment.SetEnvironmentVariable("NODE_OPTIONS", "--max-old-space-size=8192");
 }
 
-Task<AzuriteProcess> FreshAzuriteAsync() => AzuriteProcess.StartAsync(root, location: null, ports: null, CancellationToken.None);
+Task<AzuriteProcess> FreshAzuriteAsync() =>
+    AzuriteProcess.StartAsync(root, location: null, ports: null, CancellationToken.None, separateServices: options.SeparateServices);
 async Task RunAsync(Func<AzuriteProcess, Task> benchmark)
 {
     await using var azurite = await FreshAzuriteAsync();
@@ -103,7 +104,11 @@ foreach (var line in report)
 /// 0: benchmark 3 plans the whole tick. Otherwise it stops planning after this many minutes and the raw loop sends as many
 /// messages as the planner had enqueued by then (both rates over the same number of messages held by Azurite).
 /// </param>
-internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs, int StatusRequests, int AzuriteCosts, int FanOutMinutes)
+/// <param name="SeparateServices">
+/// <c>--azurite-services separate</c>: Azurite's blob, queue and table services run as three Node.js processes instead of one
+/// (each is single-threaded; in one process every table request takes the queue service's thread).
+/// </param>
+internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs, int StatusRequests, int AzuriteCosts, int FanOutMinutes, bool SeparateServices)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -113,7 +118,15 @@ internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs,
             return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
         }
 
-        return new BenchOptions(Get("--jobs", 3000), Get("--fanout-numbers", 10_000), Get("--memory-jobs", 10_000), Get("--status-requests", 3000), Get("--azurite-costs", 0), Get("--fanout-minutes", 0));
+        return new BenchOptions(Get("--jobs", 3000), Get("--fanout-numbers", 10_000), Get("--memory-jobs", 10_000), Get("--status-requests", 3000), Get("--azurite-costs", 0), Get("--fanout-minutes", 0),
+            Array.IndexOf(args, "--azurite-services") is var at && at >= 0 && at + 1 < args.Length
+                ? args[at + 1] switch
+                {
+                    "separate" => true,
+                    "combined" => false,
+                    var other => throw new ArgumentException($"--azurite-services takes 'separate' or 'combined', not '{other}'."),
+                }
+                : false);
     }
 }
 
@@ -204,6 +217,9 @@ internal static class Benchmarks
     private const string Platform = SimulatedPlatforms.Qihoo360;
     private const string AdminKey = "benchmark-admin-key-0123456789";
 
+    /// <summary>Every platform's configured rate in the in-process host: the highest the options allow (the planner spaces jobs by it).</summary>
+    private const double BenchRequestsPerSecond = 10_000;
+
     /// <summary>
     /// A local host in this process (the same composition as NumberTrust.Local's Program: its queue listeners and timers, the
     /// adapters pointed at the simulator), with a counting policy on its storage clients, and a tenant API client.
@@ -218,7 +234,7 @@ internal static class Benchmarks
         foreach (var id in SimulatedPlatforms.BuiltIn)
         {
             // The highest rate the options allow: a throughput benchmark measures the pipeline, not the politeness spacing.
-            settings[$"Platforms:{id}:RequestsPerSecond"] = "10000";
+            settings[$"Platforms:{id}:RequestsPerSecond"] = BenchRequestsPerSecond.ToString(CultureInfo.InvariantCulture);
             settings[$"Platforms:{id}:MaxConcurrency"] = "64";
             settings[$"Platforms:{id}:MaxQueuedLookups"] = "100000";
         }
@@ -228,6 +244,16 @@ internal static class Benchmarks
         settings["Local:StartAzurite"] = "false";
         settings["Auth:AdminKey"] = AdminKey;
         settings["AzureWebJobs.ScanPlannerTimer.Disabled"] = "true"; // ticks are triggered by the benchmark
+        if (Environment.GetEnvironmentVariable("NT_BENCH_PLANNER_CONCURRENCY") is { Length: > 0 } plannerConcurrency)
+        {
+            settings["Scanning:PlannerConcurrency"] = plannerConcurrency;
+        }
+
+        if (Environment.GetEnvironmentVariable("NT_BENCH_SHARDS_IN_FLIGHT") is { Length: > 0 } shardsInFlight)
+        {
+            settings["Scanning:PlannerShardsInFlight"] = shardsInFlight;
+        }
+
         foreach (var name in disabledFunctions)
         {
             settings[$"AzureWebJobs.{name}.Disabled"] = "true";
@@ -579,6 +605,7 @@ internal static class Benchmarks
 
         var hostCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var azuriteCpuBefore = azurite.CpuTime;
+        var (queueCpuBefore, tableCpuBefore) = (azurite.ServiceCpuTime("queue"), azurite.ServiceCpuTime("table"));
         var clock = Stopwatch.StartNew();
         await planner.TickAsync(new TimerTick(DateTimeOffset.UtcNow, false, null, DateTimeOffset.UtcNow), CancellationToken.None);
         var tickSeconds = clock.Elapsed.TotalSeconds;
@@ -606,30 +633,44 @@ internal static class Benchmarks
         var scope = capped ? $"stopped after {options.FanOutMinutes} minutes at {jobs} of {expectedJobs} jobs; " : "";
         var planHostCpu = (Process.GetCurrentProcess().TotalProcessorTime - hostCpuBefore).TotalMilliseconds * 1000 / jobs;
         var planAzuriteCpu = (azurite.CpuTime - azuriteCpuBefore).TotalMilliseconds * 1000 / jobs;
+        var planServicesCpu = azurite.SeparateServices
+            ? $" (queue service {(azurite.ServiceCpuTime("queue") - queueCpuBefore).TotalMilliseconds * 1000 / jobs:0} us, table service {(azurite.ServiceCpuTime("table") - tableCpuBefore).TotalMilliseconds * 1000 / jobs:0} us)"
+            : "";
         var planRate = jobs / planSeconds;
         var perJob = Breakdown.PerJob(kindsBefore, host.Counter.Snapshot(), (int)jobs);
         Console.WriteLine($"  planned {jobs} jobs in {planSeconds:0.0} s; storage requests per job: {perJob}");
         Console.WriteLine($"  storage requests while planning: {Breakdown.Totals(kindsBefore, host.Counter.Snapshot())}");
 
-        var concurrency = host.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScanOptions>>().Value.PlannerConcurrency;
+        var scanOptions = host.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScanOptions>>().Value;
+        var (concurrency, shardsInFlight) = (scanOptions.PlannerConcurrency, scanOptions.PlannerShardsInFlight);
         await host.DisposeAsync(); // idle from here; stopped so that nothing but the raw loop runs
         await using var rawAzuriteLifetime = rawAzurite;
 
-        // Raw loop: the same number of enqueues of the same message size, as many at once as the planner has requests in flight.
+        // Raw loop: the same number of enqueues of the same messages (a job id of the same length, no fingerprint: the numbers have
+        // no state yet) with the same spread of visibility delays (per platform, job i of the tick visible at i / requestsPerSecond),
+        // as many at once as the planner has requests in flight.
         var raw = new QueueClient(rawAzurite.ConnectionString, "raw-enqueue", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await raw.CreateIfNotExistsAsync();
-        var body = ScanMessageJson.Serialize(new LookupJobMessage(LookupJobMessage.CurrentVersion, "x", numbers[0], "CN", nameof(NumberType.Mobile), Platform, DateTimeOffset.UtcNow, null, 0));
+        var dueAt = DateTimeOffset.UtcNow;
+        var body = ScanMessageJson.Serialize(new LookupJobMessage(
+            LookupJobMessage.CurrentVersion, LookupJobMessage.IdFor(numbers[0], Platform, dueAt, null), numbers[0], "CN", nameof(NumberType.Mobile), Platform, dueAt, null, 0));
         hostCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         azuriteCpuBefore = rawAzurite.CpuTime;
+        queueCpuBefore = rawAzurite.ServiceCpuTime("queue");
         clock.Restart();
-        await Parallel.ForEachAsync(LongRange(jobs), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, ct) =>
-            await raw.SendMessageAsync(body, cancellationToken: ct));
+        await Parallel.ForEachAsync(LongRange(jobs), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (k, ct) =>
+        {
+            var delay = TimeSpan.FromSeconds(k / 6 / BenchRequestsPerSecond);
+            await raw.SendMessageAsync(body, delay > TimeSpan.Zero ? delay : null, cancellationToken: ct);
+        });
         var rawRate = jobs / clock.Elapsed.TotalSeconds;
         var rawHostCpu = (Process.GetCurrentProcess().TotalProcessorTime - hostCpuBefore).TotalMilliseconds * 1000 / jobs;
         var rawAzuriteCpu = (rawAzurite.CpuTime - azuriteCpuBefore).TotalMilliseconds * 1000 / jobs;
-        var cpu = $"CPU per job: planner {planHostCpu:0} us in this process + {planAzuriteCpu:0} us in Azurite, raw loop {rawHostCpu:0} us + {rawAzuriteCpu:0} us";
+        var rawServicesCpu = rawAzurite.SeparateServices ? $" (queue service {(rawAzurite.ServiceCpuTime("queue") - queueCpuBefore).TotalMilliseconds * 1000 / jobs:0} us)" : "";
+        var topology = azurite.SeparateServices ? "Azurite's queue and table services in separate processes" : "one Azurite process for all services";
+        var cpu = $"CPU per job: planner {planHostCpu:0} us in this process + {planAzuriteCpu:0} us in Azurite{planServicesCpu}, raw loop {rawHostCpu:0} us + {rawAzuriteCpu:0} us{rawServicesCpu}";
         Console.WriteLine("  " + cpu);
-        report.Add($"3. fan-out of {options.FanOutNumbers} numbers x 6 platforms: timer tick {tickSeconds * 1000:0} ms ({DueIndex.Shards} shard messages); " +
+        report.Add($"3. fan-out of {options.FanOutNumbers} numbers x 6 platforms ({topology}): timer tick {tickSeconds * 1000:0} ms ({DueIndex.Shards} shard plans, {shardsInFlight} at a time); " +
             $"{scope}planning and enqueueing {jobs} jobs {planSeconds:0.0} s = {planRate:0} jobs/s; raw enqueue loop ({concurrency} at once, an Azurite with the same registrations) {rawRate:0} msg/s; " +
             $"ratio {planRate / rawRate:0.00} (target >= 0.8); {cpu}; storage requests per job while planning: {perJob}; registering the numbers through the import's store path (in both Azurites at once) took {importSeconds:0} s");
     }

@@ -9,8 +9,12 @@ namespace NumberTrust.Scanning;
 /// Planner work item: plan every number of one shard of the due index whose due time lies in [<see cref="From"/>, <see cref="To"/>].
 /// Versioned so producers and consumers of different releases can coexist.
 /// </summary>
-/// <remarks><see cref="Retries"/>: how often the plan was poisoned and sent again (<c>ScanPlanner.HandlePoisonAsync</c>); absent is 0.</remarks>
-public sealed record PlanShardMessage(int Version, int Shard, DateTimeOffset From, DateTimeOffset To, DateTimeOffset PlannedAt, int Retries = 0)
+/// <remarks>
+/// <see cref="Retries"/>: how often the plan was poisoned and sent again (<c>ScanPlanner.HandlePoisonAsync</c>); absent is 0.
+/// <see cref="Next"/>: the shard of the same tick to plan after this one (the tick starts <c>Scanning:PlannerShardsInFlight</c>
+/// chains of shards, and each shard plan enqueues the next of its chain when it is done); absent is none.
+/// </remarks>
+public sealed record PlanShardMessage(int Version, int Shard, DateTimeOffset From, DateTimeOffset To, DateTimeOffset PlannedAt, int Retries = 0, int? Next = null)
 {
     public const int CurrentVersion = 1;
 }

@@ -10,11 +10,13 @@ using NumberTrust.Storage;
 namespace NumberTrust.Scanning;
 
 /// <summary>
-/// Fan-out. The timer tick enqueues one <see cref="PlanShardMessage"/> per shard covering the minutes since the last tick (O(shards),
-/// whatever the registry size or how long the host was down). Each shard message reads only its due entries, enqueues one lookup
-/// job per number and platform, and moves the entry to the number's next due time. Platform rate limits are kept by scheduling,
-/// not locks: job <c>i</c> of a platform in shard <c>s</c> becomes visible at <c>(i × shards + s) / requestsPerSecond</c>, so the
-/// shards together release that platform's jobs on an even grid at its configured rate.
+/// Fan-out. The timer tick covers the minutes since the last tick (O(shards), whatever the registry size or how long the host was
+/// down): it enqueues the first <see cref="PlanShardMessage"/> of each of <see cref="ScanOptions.PlannerShardsInFlight"/> chains,
+/// and each shard plan enqueues the next shard of its chain when it is done. Each shard message reads only its due entries,
+/// enqueues one lookup job per number and platform, and moves the entry to the number's next due time. Platform rate limits are
+/// kept by scheduling, not locks: job <c>i</c> of a platform in shard <c>s</c> becomes visible <c>(i × shards + s) /
+/// requestsPerSecond</c> after the shard is planned, so no shard releases more than a sixteenth of the platform's rate, and the
+/// sixteen together never more than all of it.
 /// </summary>
 public sealed partial class ScanPlanner(
     StorageAccount storage, ILabelSource source, PeakWindowCache peakWindows, TimeProvider time, IOptions<ScanOptions> options, ILogger<ScanPlanner> logger)
@@ -34,15 +36,34 @@ public sealed partial class ScanPlanner(
         var from = watermark.HasValue ? watermark.Value!.GetDateTimeOffset("PlannedUntil") ?? DateTimeOffset.UnixEpoch : DateTimeOffset.UnixEpoch;
         var to = time.GetUtcNow();
         var queue = storage.Queue(QueueNames.ScanPlans);
-        for (var shard = 0; shard < DueIndex.Shards; shard++)
+        var chains = options.Value.PlannerShardsInFlight;
+        for (var shard = 0; shard < chains; shard++)
         {
             await queue.SendMessageAsync(
-                ScanMessageJson.Serialize(new PlanShardMessage(PlanShardMessage.CurrentVersion, shard, from, to, to)),
+                ScanMessageJson.Serialize(new PlanShardMessage(PlanShardMessage.CurrentVersion, shard, from, to, to, Next: NextOf(shard, chains))),
                 cancellationToken: cancellationToken);
         }
 
         await status.UpsertEntityAsync(new TableEntity(WatermarkPartition, WatermarkRow) { ["PlannedUntil"] = to }, TableUpdateMode.Replace, cancellationToken);
-        Log.Ticked(logger, from, to, DueIndex.Shards, tick.IsPastDue);
+        Log.Ticked(logger, from, to, chains, tick.IsPastDue);
+    }
+
+    /// <summary>The shard after <paramref name="shard"/> in its chain when <paramref name="stride"/> chains share the shards, or null at the end.</summary>
+    private static int? NextOf(int shard, int stride) => stride > 0 && shard + stride < DueIndex.Shards ? shard + stride : null;
+
+    /// <summary>
+    /// Enqueues the next shard of <paramref name="plan"/>'s chain, if it has one. A redelivered plan enqueues it again; the
+    /// duplicate is cheap (the first copy to run moves the shard's entries out of the range, so the other finds nothing left).
+    /// </summary>
+    private async Task ContinueChainAsync(PlanShardMessage plan, CancellationToken cancellationToken)
+    {
+        if (plan.Next is not { } next || next <= plan.Shard || next >= DueIndex.Shards)
+        {
+            return;
+        }
+
+        var following = new PlanShardMessage(PlanShardMessage.CurrentVersion, next, plan.From, plan.To, plan.PlannedAt, Next: NextOf(next, next - plan.Shard));
+        await storage.Queue(QueueNames.ScanPlans).SendMessageAsync(ScanMessageJson.Serialize(following), cancellationToken: cancellationToken);
     }
 
     public async Task PlanShardAsync(QueueMessageContext message, CancellationToken cancellationToken)
@@ -73,6 +94,7 @@ public sealed partial class ScanPlanner(
             planned += page.Values.Count;
         }
 
+        await ContinueChainAsync(plan, cancellationToken);
         Log.ShardPlanned(logger, plan.Shard, planned, counters.Values.Sum());
     }
 
@@ -92,7 +114,9 @@ public sealed partial class ScanPlanner(
             return;
         }
 
-        var retry = plan with { Retries = plan.Retries + 1 };
+        // The rest of the chain does not wait for this shard's retry.
+        await ContinueChainAsync(plan, cancellationToken);
+        var retry = plan with { Retries = plan.Retries + 1, Next = null };
         var delay = TimeSpan.FromTicks((long)Math.Min(
             options.Value.PoisonedPlanRetryDelay.Ticks * Math.Pow(2, Math.Clamp(plan.Retries, 0, 20)), TimeSpan.FromDays(1).Ticks));
         var now = time.GetUtcNow();
@@ -261,8 +285,8 @@ public sealed partial class ScanPlanner(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Planner tick: shards enqueued for due times {From:o} to {To:o} ({Shards} shards, past due {IsPastDue})")]
-        public static partial void Ticked(ILogger logger, DateTimeOffset from, DateTimeOffset to, int shards, bool isPastDue);
+        [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Planner tick: due times {From:o} to {To:o}, {Chains} chains of shards enqueued (past due {IsPastDue})")]
+        public static partial void Ticked(ILogger logger, DateTimeOffset from, DateTimeOffset to, int chains, bool isPastDue);
 
         [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Planner shard {Shard}: {Numbers} numbers planned, {Jobs} lookup jobs enqueued")]
         public static partial void ShardPlanned(ILogger logger, int shard, int numbers, int jobs);

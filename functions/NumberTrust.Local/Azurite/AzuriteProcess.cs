@@ -16,12 +16,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>Azurite's well-known development account key (public, documented by Microsoft).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly Process _process;
+    private readonly IReadOnlyList<(string Service, Process Process)> _processes;
     private readonly StringBuilder _output;
 
-    private AzuriteProcess(Process process, StringBuilder output, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(IReadOnlyList<(string Service, Process Process)> processes, StringBuilder output, int blobPort, int queuePort, int tablePort)
     {
-        _process = process;
+        _processes = processes;
         _output = output;
         BlobPort = blobPort;
         QueuePort = queuePort;
@@ -36,14 +36,21 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public string ConnectionString => ConnectionStringFor(BlobPort, QueuePort, TablePort);
 
-    /// <summary>CPU time the Azurite process has used so far (user and kernel), for benchmarks that split cost between host and emulator.</summary>
-    public TimeSpan CpuTime
+    /// <summary>CPU time Azurite has used so far (user and kernel, all its processes), for benchmarks that split cost between host and emulator.</summary>
+    public TimeSpan CpuTime => _processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + CpuTimeOf(p.Process));
+
+    /// <summary>Whether each service runs as its own Node.js process (see <see cref="StartAsync"/>).</summary>
+    public bool SeparateServices => _processes.Count > 1;
+
+    /// <summary>CPU time of the process serving <paramref name="service"/> (<c>blob</c>, <c>queue</c> or <c>table</c>); with one process for all three, that process's.</summary>
+    public TimeSpan ServiceCpuTime(string service) => service is "blob" or "queue" or "table"
+        ? CpuTimeOf(_processes.FirstOrDefault(p => p.Service == service).Process ?? _processes[0].Process)
+        : throw new ArgumentOutOfRangeException(nameof(service), service, "The services are blob, queue and table.");
+
+    private static TimeSpan CpuTimeOf(Process process)
     {
-        get
-        {
-            _process.Refresh();
-            return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
-        }
+        process.Refresh();
+        return process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime;
     }
 
     public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
@@ -92,71 +99,86 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <param name="repoRoot">Repository root with node_modules installed (<c>npm ci</c>).</param>
     /// <param name="location">Data folder, or null for <c>--inMemoryPersistence</c>.</param>
     /// <param name="ports">Blob, queue and table ports, or null for free ports.</param>
+    /// <param name="separateServices">
+    /// Run blob, queue and table as three Node.js processes (Azurite's <c>azurite-blob</c>, <c>azurite-queue</c> and
+    /// <c>azurite-table</c> entry points) instead of one. Azurite is single-threaded, so in one process a table request waits for
+    /// the queue requests ahead of it and the other way round; in Azure the two services are separate scale units. Benchmarks use
+    /// this to measure queue throughput without the table work of the same run on the same thread.
+    /// </param>
     public static async Task<AzuriteProcess> StartAsync(
-        string repoRoot, string? location, (int Blob, int Queue, int Table)? ports, CancellationToken cancellationToken)
+        string repoRoot, string? location, (int Blob, int Queue, int Table)? ports, CancellationToken cancellationToken, bool separateServices = false)
     {
-        var script = Path.Combine(repoRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(script))
+        var dist = Path.Combine(repoRoot, "node_modules", "azurite", "dist", "src");
+        if (!File.Exists(Path.Combine(dist, "azurite.js")))
         {
             throw new InvalidOperationException(
-                $"Azurite is not installed: {script} is missing. Run 'npm ci' in {repoRoot} (package.json pins the Azurite version).");
+                $"Azurite is not installed: {Path.Combine(dist, "azurite.js")} is missing. Run 'npm ci' in {repoRoot} (package.json pins the Azurite version).");
         }
 
         var (blob, queue, table) = ports ?? (FreePort(), FreePort(), FreePort());
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            // Azurite must not share our stdin: a host's console lifetime reading it would make Azurite see end-of-input and shut down.
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = repoRoot,
-        };
-        foreach (var arg in new[]
-                 {
-                     script, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--disableProductStyleUrl",
-                     "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        if (location is null)
-        {
-            start.ArgumentList.Add("--inMemoryPersistence");
-        }
-        else
-        {
-            Directory.CreateDirectory(location);
-            start.ArgumentList.Add("--location");
-            start.ArgumentList.Add(location);
-        }
+        string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var blobArgs = new[] { "--blobHost", "127.0.0.1", "--blobPort", Port(blob) };
+        var queueArgs = new[] { "--queueHost", "127.0.0.1", "--queuePort", Port(queue) };
+        var tableArgs = new[] { "--tableHost", "127.0.0.1", "--tablePort", Port(table) };
+        var services = separateServices
+            ? new[] { ("blob", Path.Combine(dist, "blob", "main.js"), blobArgs), ("queue", Path.Combine(dist, "queue", "main.js"), queueArgs), ("table", Path.Combine(dist, "table", "main.js"), tableArgs) }
+            : new[] { ("all", Path.Combine(dist, "azurite.js"), blobArgs.Concat(queueArgs).Concat(tableArgs).ToArray()) };
 
         var output = new StringBuilder();
-        Process process;
-        try
+        var processes = new List<(string Service, Process Process)>();
+        foreach (var (service, script, serviceArgs) in services)
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"Azurite could not be started: 'node' is not on PATH ({e.Message}).", e);
+            var start = new ProcessStartInfo("node")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                // Azurite must not share our stdin: a host's console lifetime reading it would make Azurite see end-of-input and shut down.
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+                WorkingDirectory = repoRoot,
+            };
+            foreach (var arg in new[] { script, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--disableProductStyleUrl" }.Concat(serviceArgs))
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            if (location is null)
+            {
+                start.ArgumentList.Add("--inMemoryPersistence");
+            }
+            else
+            {
+                Directory.CreateDirectory(location);
+                start.ArgumentList.Add("--location");
+                start.ArgumentList.Add(location);
+            }
+
+            Process process;
+            try
+            {
+                process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                await new AzuriteProcess(processes, output, blob, queue, table).DisposeAsync();
+                throw new InvalidOperationException($"Azurite could not be started: 'node' is not on PATH ({e.Message}).", e);
+            }
+
+            process.OutputDataReceived += (_, e) => Append(output, e.Data);
+            process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            processes.Add((service, process));
         }
 
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var azurite = new AzuriteProcess(process, output, blob, queue, table);
+        var azurite = new AzuriteProcess(processes, output, blob, queue, table);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!(IsListening(blob) && IsListening(queue) && IsListening(table)))
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            var gone = processes.FirstOrDefault(p => p.Process.HasExited);
+            if (gone.Process is not null || DateTime.UtcNow > deadline)
             {
-                var why = process.HasExited ? $"exited with code {process.ExitCode}" : "did not listen within 60 s";
+                var why = gone.Process is not null ? $"({gone.Service}) exited with code {gone.Process.ExitCode}" : "did not listen within 60 s";
                 await azurite.DisposeAsync();
                 throw new InvalidOperationException($"Azurite {why} (ports {blob}/{queue}/{table}). Output:\n{azurite.Output}");
             }
@@ -180,20 +202,23 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
+        foreach (var (_, process) in _processes)
         {
-            if (!_process.HasExited)
+            try
             {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                }
             }
-        }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
-        {
-            // Already gone.
-        }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+            {
+                // Already gone.
+            }
 
-        _process.Dispose();
+            process.Dispose();
+        }
     }
 
     private static void Append(StringBuilder output, string? line)
