@@ -111,6 +111,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Email__ClientId: identityClientId
       Auth__AdminKey: adminApiKey
       ScanPlannerSchedule: scanPlannerSchedule
+      // Plan a tick's 16 shards 2 at a time: each gets the instance's whole planner concurrency and ends within the function
+      // timeout even when 1,000,000 numbers are due at once (the default, 16 at once, is for Azurite; see ScanOptions).
+      Scanning__PlannerShardsInFlight: '2'
     }
   }
 }

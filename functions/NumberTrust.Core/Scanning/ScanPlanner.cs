@@ -26,7 +26,7 @@ public sealed partial class ScanPlanner(
 
     private const string WatermarkPartition = "planner";
     private const string WatermarkRow = "watermark";
-    public const int PlanConcurrency = 8;
+    public const int PlanConcurrency = 16;
     private static readonly TimeSpan MaxVisibilityDelay = TimeSpan.FromDays(6);
 
     public async Task TickAsync(TimerTick tick, CancellationToken cancellationToken)
@@ -73,25 +73,42 @@ public sealed partial class ScanPlanner(
         var schedule = storage.Table(TableNames.ScanSchedule);
         var pages = schedule.QueryAsync<DueEntryEntity>(DueIndex.RangeFilter(plan.Shard, plan.From, plan.To), maxPerPage: 1000, cancellationToken: cancellationToken).AsPages();
         var planned = 0;
-        await foreach (var page in pages.WithCancellation(cancellationToken))
-        {
-            // Per page: plan every number (facts read, jobs enqueued), then write the next entries and the chains' positions in
-            // entity-group transactions, and delete the page's old entries in transactions. No per-number write: the next entry
-            // carries the chain id, so the facts row stays as it is. A crash at any point leaves either old entries that the
-            // redelivered plan moves again to the same next entries (next due times depend on the message, not the clock), or
-            // entries of an older chain, which are dropped when met.
-            var outcomes = new ConcurrentBag<(DueEntryEntity Entry, DueEntryEntity? Next)>();
-            await Parallel.ForEachAsync(
-                page.Values,
-                new ParallelOptions { MaxDegreeOfParallelism = PlanConcurrency, CancellationToken = cancellationToken },
-                async (entry, ct) => outcomes.Add((entry, await PlanNumberAsync(entry, plan, counters, ct))));
 
-            var moves = outcomes.Where(o => o.Next is not null).Select(o => o.Next!).ToList();
-            await SubmitInBatchesAsync(schedule, moves, TableTransactionActionType.UpsertReplace, cancellationToken);
-            await SubmitInBatchesAsync(storage.Table(TableNames.ScanPositions), moves.Select(DuePositionEntity.Of), TableTransactionActionType.UpsertReplace, cancellationToken);
-            var old = outcomes.Where(o => o.Next?.PartitionKey != o.Entry.PartitionKey).Select(o => o.Entry).ToList();
-            await SubmitInBatchesAsync(schedule, old, TableTransactionActionType.Delete, cancellationToken);
-            planned += page.Values.Count;
+        // The next page is read while this one is planned, and this page's writes run while the next one is planned: a shard
+        // then never waits for a query or a transaction between pages. At most one page's writes are in flight.
+        var pager = pages.GetAsyncEnumerator(cancellationToken);
+        var fetch = pager.MoveNextAsync().AsTask();
+        var writes = Task.CompletedTask;
+        try
+        {
+            while (await fetch)
+            {
+                var page = pager.Current;
+                fetch = pager.MoveNextAsync().AsTask();
+
+                // Per page: plan every number (facts read, jobs enqueued), then write the next entries and the chains' positions
+                // in entity-group transactions, and delete the page's old entries in transactions. No per-number write: the next
+                // entry carries the chain id, so the facts row stays as it is. A crash at any point leaves either old entries that
+                // the redelivered plan moves again to the same next entries (next due times depend on the message, not the clock),
+                // or entries of an older chain, which are dropped when met.
+                var outcomes = new ConcurrentBag<(DueEntryEntity Entry, DueEntryEntity? Next)>();
+                await Parallel.ForEachAsync(
+                    page.Values,
+                    new ParallelOptions { MaxDegreeOfParallelism = PlanConcurrency, CancellationToken = cancellationToken },
+                    async (entry, ct) => outcomes.Add((entry, await PlanNumberAsync(entry, plan, counters, ct))));
+                await writes;
+                writes = WritePageAsync(schedule, outcomes, cancellationToken);
+                planned += page.Values.Count;
+            }
+
+            await writes;
+        }
+        finally
+        {
+            // On failure, let the read and the writes in flight end before the query is disposed (the failure is what surfaces).
+            await ((Task)fetch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await writes.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await pager.DisposeAsync();
         }
 
         await ContinueChainAsync(plan, cancellationToken);
@@ -198,6 +215,16 @@ public sealed partial class ScanPlanner(
                 Chain = facts.DuePartition,
             };
         }
+    }
+
+    /// <summary>A planned page's writes: the next entries, then the chains' positions, then the deletes of the old entries.</summary>
+    private async Task WritePageAsync(TableClient schedule, IReadOnlyCollection<(DueEntryEntity Entry, DueEntryEntity? Next)> outcomes, CancellationToken cancellationToken)
+    {
+        var moves = outcomes.Where(o => o.Next is not null).Select(o => o.Next!).ToList();
+        await SubmitInBatchesAsync(schedule, moves, TableTransactionActionType.UpsertReplace, cancellationToken);
+        await SubmitInBatchesAsync(storage.Table(TableNames.ScanPositions), moves.Select(DuePositionEntity.Of), TableTransactionActionType.UpsertReplace, cancellationToken);
+        var old = outcomes.Where(o => o.Next?.PartitionKey != o.Entry.PartitionKey).Select(o => o.Entry).ToList();
+        await SubmitInBatchesAsync(schedule, old, TableTransactionActionType.Delete, cancellationToken);
     }
 
     private async Task<T> LimitedAsync<T>(Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken)
