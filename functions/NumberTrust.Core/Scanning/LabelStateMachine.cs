@@ -42,7 +42,7 @@ public sealed class ScanOptions
     /// How many of a tick's 16 shards are planned at once. The tick enqueues this many shard plans, and each one enqueues the next
     /// shard of its chain when it is done. With fewer at once, a shard gets more of its instance's <see cref="PlannerConcurrency"/>
     /// and finishes sooner: at 1,000,000 numbers due together, 16 shards sharing one instance would each run far past the
-    /// function timeout, while 2 at a time finish within it, and their messages need no lease renewals. The Azure deployment sets
+    /// function timeout, while 2 at a time finish within it, with a lease renewal or two at most. The Azure deployment sets
     /// 2 (infra). The default, 16, is for Azurite: while fewer plans are in flight than the listener's new-batch threshold (8),
     /// the listener polls the plans queue every couple of seconds, and each poll makes Azurite re-sort every message it holds
     /// (docs/benchmarks.md: 10,000 numbers planned at 0.52 of the raw enqueue rate with 2, 0.81 with 16).
