@@ -54,7 +54,7 @@ public static class CoreServices
         services.AddSingleton<ScansApi>();
         services.AddSingleton<PeakWindowsApi>();
         services.AddSingleton<PlatformsApi>();
-        foreach (var queue in new[] { QueueNames.ScanPlans, QueueNames.Lookups, QueueNames.ScanRuns, QueueNames.SchedulePulls, QueueNames.Alerts })
+        foreach (var queue in QueueNames.All)
         {
             services.AddSingleton(new QueueRegistration(queue));
         }

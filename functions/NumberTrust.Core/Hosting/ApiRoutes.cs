@@ -55,6 +55,9 @@ public static class QueueNames
 
     /// <summary>Label change events for the notifications feature.</summary>
     public const string Alerts = "alerts";
+
+    /// <summary>Every queue the app produces to or consumes from (each also has a <c>-poison</c> twin); infra declares the same list.</summary>
+    public static readonly IReadOnlyList<string> All = [ScanPlans, Lookups, ScanRuns, SchedulePulls, Alerts];
 }
 
 /// <summary>App setting names that hold NCRONTAB schedules (6 fields, seconds first); functions use them as <c>%Name%</c>.</summary>
