@@ -8,9 +8,6 @@ if [ ! -f node_modules/azurite/dist/src/azurite.js ]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-echo "== Azure Functions worker packages"
-bash build/worker-probe.sh || true
-
 echo "== Build (warnings are errors)"
 if ! dotnet build NumberTrust.Functions.sln -c Release --nologo -v quiet; then
   echo "build failed"; echo "0 passed, 1 failed"; exit 1

@@ -3,11 +3,13 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using NumberTrust.Health;
+using Microsoft.Extensions.Hosting;
 using NumberTrust.Hosting;
+using NumberTrust.Lookups;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
-using NumberTrust.Scanning;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 using NumberTrust.Storage;
 using NumberTrust.Tenants;
 
@@ -20,44 +22,59 @@ public static class CoreServices
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
+        services.AddRouting();
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = ApiJson.Options.PropertyNamingPolicy;
             options.SerializerOptions.DefaultIgnoreCondition = ApiJson.Options.DefaultIgnoreCondition;
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         });
-        services.AddOptions<AuthOptions>()
-            .BindConfiguration(AuthOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSingleton<ConfigurationCheck>();
+        services.AddSingleton(new ConfigurationRule("Key Vault references", _ => SecretSetting.UnresolvedIn(configuration.AsEnumerable()).ToList() is { Count: > 0 } unresolved
+            ? $"These settings are Key Vault references the platform could not resolve (check the vault and the identity's access): {string.Join(", ", unresolved)}."
+            : null));
+        services.AddHostedService<ConfigurationReport>();
+        services.AddSingleton<ApiEndpointTable>();
 
+        // A background service's failure must never take the host, and with it every function, down.
+        services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         services.AddSingleton<StorageAccount>();
+        services.AddSingleton<StorageReadiness>();
         services.AddHostedService<StorageInitializer>();
-
-        services.AddSingleton(new KnownPlatforms(configuration));
-        services.AddSingleton<ApiKeyAuthenticator>();
-        services.AddSingleton<NumberStore>();
-        services.AddSingleton<NumbersApi>();
-        services.AddSingleton<ImportApi>();
-        services.AddSingleton<AdminApi>();
-        services.AddSingleton<HealthApi>();
-
-        services.AddOptions<ScanOptions>().BindConfiguration(ScanOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TrustScoreOptions>().BindConfiguration(TrustScoreOptions.Section);
-        services.AddPlatforms(configuration);
-        services.TryAddSingleton<ILabelSeverity, TaxonomySeverity>();
-        services.TryAddSingleton<ILabelSource, PlatformLabelSource>();
-        services.AddSingleton<TrustScorer>();
-        services.AddSingleton<PeakWindowCache>();
-        services.AddSingleton<ScanPlanner>();
-        services.AddSingleton<LookupWorker>();
-        services.AddSingleton<ScansApi>();
-        services.AddSingleton<PeakWindowsApi>();
-        services.AddSingleton<PlatformsApi>();
         foreach (var queue in QueueNames.All)
         {
             services.AddSingleton(new QueueRegistration(queue));
         }
+
+        services.AddCheckedOptions<AuthOptions>(configuration, AuthOptions.Section);
+        services.AddSingleton(new ConfigurationRule(AuthOptions.Section, sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value.AdminKeyProblem));
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<TenantStore>();
+        services.AddScoped<CurrentTenant>();
+
+        services.AddPlatforms(configuration);
+
+        services.AddSingleton<NumberStore>();
+        services.AddSingleton<NumberImporter>();
+
+        services.AddCheckedOptions<LookupOptions>(configuration, LookupOptions.Section);
+        services.AddCheckedOptions<TrustScoreOptions>(configuration, TrustScoreOptions.Section);
+        services.TryAddSingleton<ILabelSeverity, TaxonomySeverity>();
+        services.TryAddSingleton<ILabelSource, PlatformLabelSource>();
+        services.AddSingleton<PlatformSelection>();
+        services.AddSingleton<TrustScorer>();
+        services.AddSingleton<LookupWorker>();
+
+        services.AddCheckedOptions<SchedulingOptions>(configuration, SchedulingOptions.Section);
+        services.AddSingleton<ScheduleChains>();
+        services.AddSingleton<ShardPlanLease>();
+        services.AddSingleton<PeakWindowCache>();
+        services.AddSingleton<ScanPlanner>();
+        services.AddSingleton<SchedulePuller>();
+
+        services.AddSingleton<ScanRunStore>();
+        services.AddSingleton<ScanRunService>();
+        services.AddSingleton<ScanRunExpander>();
         return services;
     }
 }

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.OpenApi;
 using NumberTrust.Hosting;
-using NumberTrust.Local.Api;
 using NumberTrust.Local.Azurite;
 using NumberTrust.Local.Queues;
 using NumberTrust.Local.Scheduling;
 using NumberTrust.Storage;
+using NumberTrust.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace NumberTrust.Local;
 
@@ -33,6 +36,7 @@ public static class LocalHost
 
         builder.Services.AddHostedService<AzuriteBootstrap>();
         builder.Services.AddNumberTrustCore(builder.Configuration);
+        builder.AddLocalTelemetry();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1", options =>
         {
@@ -82,7 +86,7 @@ public static class LocalHost
         builder.Services.AddSingleton(queueOptions);
         // As in Azure Functions, the app setting AzureWebJobs.<FunctionName>.Disabled=true turns a trigger off.
         bool Disabled(string name) => builder.Configuration.GetValue($"AzureWebJobs.{name}.Disabled", false);
-        foreach (var function in FunctionCatalog.QueueFunctions)
+        foreach (var function in FunctionTable.Queues)
         {
             builder.Services.AddSingleton(new QueueRegistration(function.QueueName));
             if (!Disabled(function.Name))
@@ -91,13 +95,30 @@ public static class LocalHost
             }
         }
 
-        foreach (var function in FunctionCatalog.TimerFunctions.Where(f => !Disabled(f.Name)))
+        foreach (var function in FunctionTable.Timers.Where(f => !Disabled(f.Name)))
         {
             var schedule = TimerSchedules.Resolve(function, builder.Configuration);
             builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<TimerRunner>(sp, function, schedule));
         }
 
         return builder;
+    }
+
+    /// <summary>The shared OpenTelemetry setup plus ASP.NET Core spans; exported over OTLP when an endpoint is set, to the console on request.</summary>
+    private static void AddLocalTelemetry(this WebApplicationBuilder builder)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry().AddNumberTrustTelemetry(builder.Configuration)
+            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation())
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        if (builder.Configuration.GetValue("Telemetry:Console", false))
+        {
+            telemetry.WithTracing(tracing => tracing.AddConsoleExporter()).WithMetrics(metrics => metrics.AddConsoleExporter());
+        }
     }
 
     public static WebApplication UseNumberTrustLocalHost(this WebApplication app)

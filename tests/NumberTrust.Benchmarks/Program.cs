@@ -14,7 +14,9 @@ using NumberTrust.Local;
 using NumberTrust.Local.Azurite;
 using NumberTrust.Local.Queues;
 using NumberTrust.Numbers;
-using NumberTrust.Scanning;
+using NumberTrust.Lookups;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 using NumberTrust.Simulator;
 using NumberTrust.Storage;
 
@@ -373,7 +375,7 @@ internal static class Benchmarks
 
     /// <summary>The host.json names of every queue function except <paramref name="keep"/> (to disable them).</summary>
     private static string[] AllQueueFunctionsBut(params string[] keep) =>
-        FunctionCatalog.QueueFunctions.Select(f => f.Name).Except(keep, StringComparer.Ordinal).ToArray();
+        FunctionTable.Queues.Select(f => f.Name).Except(keep, StringComparer.Ordinal).ToArray();
 
     /// <summary>Enqueues one lookup job per number, all becoming visible at the returned instant (after the enqueueing is done).</summary>
     private static async Task<DateTimeOffset> EnqueueJobsAsync(
@@ -385,7 +387,7 @@ internal static class Benchmarks
             var job = new LookupJobMessage(LookupJobMessage.CurrentVersion, $"{pass}-{number}", number, "CN", nameof(NumberType.Mobile), Platform, DateTimeOffset.UtcNow, null, 0,
                 expected?.GetValueOrDefault(number));
             var delay = visibleAt - DateTimeOffset.UtcNow;
-            await lookups.SendMessageAsync(ScanMessageJson.Serialize(job), delay > TimeSpan.Zero ? delay : null, cancellationToken: ct);
+            await lookups.SendMessageAsync(QueueMessageJson.Serialize(job), delay > TimeSpan.Zero ? delay : null, cancellationToken: ct);
         });
         if (holdBack && DateTimeOffset.UtcNow > visibleAt)
         {
@@ -544,7 +546,7 @@ internal static class Benchmarks
                 {
                     try
                     {
-                        var number = ScanMessageJson.Deserialize<LookupJobMessage>(message.Body, LookupJobMessage.CurrentVersion, m => m.Version).Number;
+                        var number = QueueMessageJson.Deserialize<LookupJobMessage>(message.Body, LookupJobMessage.CurrentVersion).Number;
                         _ = await http.GetStringAsync("/s?q=" + Uri.EscapeDataString(National(number)));
                         await bareTable.UpsertEntityAsync(new TableEntity(number, "bare|state") { ["CheckedAt"] = DateTimeOffset.UtcNow });
                         await bareQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
@@ -663,7 +665,7 @@ internal static class Benchmarks
         Console.WriteLine($"  planned {jobs} jobs in {planSeconds:0.0} s; storage requests per job: {perJob}");
         Console.WriteLine($"  storage requests while planning: {Breakdown.Totals(kindsBefore, host.Counter.Snapshot())}");
 
-        var scanOptions = host.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScanOptions>>().Value;
+        var scanOptions = host.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SchedulingOptions>>().Value;
         var (concurrency, shardsInFlight) = (scanOptions.PlannerConcurrency, scanOptions.PlannerShardsInFlight);
         var leaseUsed = host.App.Services.GetRequiredService<QueueHostOptions>().ProcessingLease;
         var renewals = host.Counter.Snapshot().GetValueOrDefault("queue update") - kindsBefore.GetValueOrDefault("queue update");
@@ -676,7 +678,7 @@ internal static class Benchmarks
         var raw = new QueueClient(rawAzurite.ConnectionString, "raw-enqueue", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await raw.CreateIfNotExistsAsync();
         var dueAt = DateTimeOffset.UtcNow;
-        var body = ScanMessageJson.Serialize(new LookupJobMessage(
+        var body = QueueMessageJson.Serialize(new LookupJobMessage(
             LookupJobMessage.CurrentVersion, LookupJobMessage.IdFor(numbers[0], Platform, dueAt, null), numbers[0], "CN", nameof(NumberType.Mobile), Platform, dueAt, null, 0));
         hostCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         azuriteCpuBefore = rawAzurite.CpuTime;

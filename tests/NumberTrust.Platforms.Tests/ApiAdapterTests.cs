@@ -192,7 +192,7 @@ public sealed class TelnyxTests
 public sealed class NomoroboTests
 {
     [Fact]
-    public async Task Scam_is_fraud_robocall_is_robocall_and_severe_escalates()
+    public async Task Scam_is_fraud_robocall_is_robocall_and_severe_is_a_severity_not_a_category()
     {
         await using var harness = await PlatformHarness.StartAsync();
         harness.Simulator.Script(SimulatedPlatforms.Nomorobo, "+12125550100", NumberScript.Labeled("SCAM"));
@@ -205,8 +205,10 @@ public sealed class NomoroboTests
 
         harness.Simulator.Script(SimulatedPlatforms.Nomorobo, "+12125550100", NumberScript.Labeled("ROBOCALL").WithLayout("severe"));
         var severe = await harness.LookupAsync(SimulatedPlatforms.Nomorobo);
-        Assert.Equal(LabelCategory.Fraud, severe.Category);
-        Assert.Equal("ROBOCALL (SEVERE)", severe.LabelText);
+        Assert.Equal(LabelCategory.Robocall, severe.Category);
+        Assert.Equal("ROBOCALL", severe.LabelText);
+        Assert.Equal("severe", severe.Severity);
+        Assert.Null(scam.Severity);
     }
 
     [Fact]

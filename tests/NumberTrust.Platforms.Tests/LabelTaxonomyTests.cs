@@ -16,7 +16,6 @@ public sealed class LabelTaxonomyTests
             .AddLogging(b => b.AddProvider(logs))
             .AddLabelTaxonomy(configuration)
             .BuildServiceProvider();
-        services.GetRequiredService<IStartupValidator>().Validate();
         return (services.GetRequiredService<LabelTaxonomy>(), logs);
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NumberTrust.Hosting;
 using NumberTrust.Labels;
 
 namespace NumberTrust.Platforms.Tests;
@@ -11,17 +12,21 @@ public sealed class OptionsAndCatalogTests
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddLogging().AddPlatforms(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddLogging().AddPlatforms(configuration).AddSingleton<ConfigurationCheck>().BuildServiceProvider();
     }
 
+    /// <summary>What the configuration check (health, start-up log) says of the settings; the adapters refuse to start with the same.</summary>
     private static string StartUpError(Dictionary<string, string?> settings)
     {
         using var services = Build(settings);
-        return Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate()).Message;
+        var reported = string.Join(" | ", services.GetRequiredService<ConfigurationCheck>().Problems());
+        var thrown = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IPlatformAdapterRegistry>()).Message;
+        Assert.NotEmpty(reported);
+        return reported + " | " + thrown;
     }
 
     [Fact]
-    public void Enabled_tencent_without_credentials_stops_start_up_with_a_clear_message()
+    public void Enabled_tencent_without_credentials_is_reported_with_a_clear_message()
     {
         var message = StartUpError(new() { ["Platforms:tencent:Enabled"] = "true" });
         Assert.Contains("Platforms:tencent: enabled tencent needs SecretId and SecretKey", message);
@@ -29,7 +34,7 @@ public sealed class OptionsAndCatalogTests
     }
 
     [Fact]
-    public void Enabled_telnyx_without_api_key_stops_start_up()
+    public void Enabled_telnyx_without_api_key_is_reported()
     {
         Assert.Contains("enabled telnyx needs ApiKey", StartUpError(new() { ["Platforms:telnyx:Enabled"] = "true" }));
     }
@@ -90,7 +95,7 @@ public sealed class OptionsAndCatalogTests
             ["Platforms:Acme:Json:UrlTemplate"] = "https://api.acme.example/v1/check?phone={e164}",
             ["Platforms:Acme:Json:LabelPath"] = "label",
         });
-        services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.Empty(services.GetRequiredService<ConfigurationCheck>().Problems());
 
         var catalog = services.GetRequiredService<PlatformCatalog>().Describe();
 
@@ -101,7 +106,8 @@ public sealed class OptionsAndCatalogTests
         Assert.Equal(LookupMethods.WebPage, qihoo.LookupMethod);
         Assert.Contains("haomashensu.360.cn", qihoo.Appeal.Url);
         Assert.Contains(LabelCategory.Fraud, qihoo.Categories);
-        Assert.False(catalog.Single(c => c.Id == PlatformIds.Baidu).Enabled);
+        Assert.True(catalog.Single(c => c.Id == PlatformIds.Baidu).Enabled); // needs no credentials, so on unless configured off
+        Assert.False(catalog.Single(c => c.Id == PlatformIds.Tencent).Enabled); // needs credentials, none given
         Assert.Equal("https://haoma.baidu.com/appeal", catalog.Single(c => c.Id == PlatformIds.Baidu).Appeal.Url);
         Assert.Equal(LookupMethods.Api, catalog.Single(c => c.Id == PlatformIds.Tencent).LookupMethod);
         var acme = catalog.Single(c => c.Id == "acme");
@@ -137,5 +143,25 @@ public sealed class OptionsAndCatalogTests
         Assert.Null(clean.LabelText);
         Assert.Null(clean.Reason);
         Assert.Null(clean.RetryAfter);
+    }
+
+    [Fact]
+    public void Platforms_without_credentials_are_on_by_default_and_the_others_once_their_credentials_are_given()
+    {
+        using var none = Build(new());
+        var registry = none.GetRequiredService<IPlatformAdapterRegistry>();
+        Assert.Equal([PlatformIds.Baidu, PlatformIds.BaiduHaoma, PlatformIds.Qihoo360, PlatformIds.Sogou, PlatformIds.Nomorobo], registry.EnabledIds);
+
+        using var credentials = Build(new()
+        {
+            ["Platforms:telnyx:ApiKey"] = "KEY123",
+            ["Platforms:tencent:SecretId"] = "id",
+            ["Platforms:tencent:SecretKey"] = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/tencent-secret-key/1)",
+            ["Platforms:sogou:Enabled"] = "false",
+        });
+        var enabled = credentials.GetRequiredService<IPlatformAdapterRegistry>().EnabledIds;
+        Assert.Contains(PlatformIds.Telnyx, enabled);
+        Assert.DoesNotContain(PlatformIds.Tencent, enabled); // an unresolved Key Vault reference is no credential
+        Assert.DoesNotContain(PlatformIds.Sogou, enabled);
     }
 }

@@ -82,7 +82,6 @@ public sealed class PlatformHarness : IAsyncDisposable
         collection.AddPlatforms(configuration);
         services?.Invoke(collection);
         var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        provider.GetRequiredService<IStartupValidator>().Validate();
         return new PlatformHarness(simulator, provider, logs);
     }
 

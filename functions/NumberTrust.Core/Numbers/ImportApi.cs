@@ -1,13 +1,7 @@
-using System.Collections.Concurrent;
 using System.Text;
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 using NumberTrust.Hosting;
-using NumberTrust.Storage;
 using NumberTrust.Tenants;
 
 namespace NumberTrust.Numbers;
@@ -28,293 +22,40 @@ public sealed record ImportReport(int Total, int Imported, int Failed, IReadOnly
 /// <c>tags</c> and <c>platforms</c> (separated by <c>;</c> or <c>|</c>), <c>cadence</c>, <c>region</c>.
 /// A column that is present replaces the stored value (an empty cell clears it); an absent column leaves it as it is.
 /// </summary>
-public sealed class ImportApi(ApiKeyAuthenticator auth, StorageAccount storage, NumberStore store, KnownPlatforms platforms, TimeProvider time)
+public static class ImportApi
 {
     public const int MaxRows = 50_000;
-    private const int NumberPartitionConcurrency = 32;
 
-    /// <summary>Rows an existence check reads from a chunk's RowKey range before it switches to point reads (10 per number).</summary>
-    private const int RangeReadLimit = 1000;
-
-    private static readonly string[] Columns = ["number", "displayName", "department", "tags", "cadence", "platforms", "region"];
-
-    public async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ImportReport>, ValidationProblem, ProblemHttpResult>> ImportAsync(
+        HttpRequest request, CurrentTenant tenant, NumberImporter importer, CancellationToken cancellationToken)
     {
-        var (tenant, denied) = await auth.AuthenticateAsync(request, cancellationToken);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        if (request.ContentType is { Length: > 0 } contentType && !IsCsv(contentType))
+        if (request.ContentType is { Length: > 0 } contentType && !HttpBody.IsMediaType(contentType, "text/csv", "application/csv", "text/plain"))
         {
             return Problems.UnsupportedMediaType("text/csv");
         }
 
-        var (bytes, tooLarge) = await HttpBody.ReadBytesAsync(request, HttpBody.MaxCsvBytes, cancellationToken);
-        if (tooLarge is not null)
+        var bytes = await HttpBody.ReadBytesAsync(request, HttpBody.MaxCsvBytes, cancellationToken);
+        if (!bytes.IsValid)
         {
-            return tooLarge;
+            return bytes.Problem;
         }
 
         string text;
         try
         {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes!);
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes.Value);
         }
         catch (DecoderFallbackException)
         {
-            return Problems.BadRequest("The CSV must be UTF-8 encoded.");
+            return Problems.BadRequestProblem("The CSV must be UTF-8 encoded.");
         }
 
-        var records = CsvReader.Read(text).GetEnumerator();
-        if (!records.MoveNext())
-        {
-            return Problems.BadRequest("The CSV is empty; the first line must be a header with at least a 'number' column.");
-        }
-
-        if (records.Current.Record is not { } header)
-        {
-            return Problems.BadRequest($"The header line cannot be read: {records.Current.Error}");
-        }
-
-        var columnIndex = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < header.Fields.Count; i++)
-        {
-            var name = header.Fields[i].Trim();
-            var known = Columns.FirstOrDefault(c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
-            if (known is null)
-            {
-                return Problems.Invalid("header", $"Unknown column '{name}'. Columns: {string.Join(", ", Columns)}.");
-            }
-
-            if (!columnIndex.TryAdd(known, i))
-            {
-                return Problems.Invalid("header", $"Column '{known}' appears twice.");
-            }
-        }
-
-        if (!columnIndex.ContainsKey("number"))
-        {
-            return Problems.Invalid("header", "The header must have a 'number' column.");
-        }
-
-        var results = new List<ImportRowResult>();
-        var good = new Dictionary<string, (int Row, CanonicalNumber Number, RegistrationInput Input)>(StringComparer.Ordinal);
-        while (records.MoveNext())
-        {
-            var (record, error, line) = records.Current;
-            if (results.Count >= MaxRows)
-            {
-                return Problems.BadRequest($"At most {MaxRows} rows per import; split the file.");
-            }
-
-            if (record is null)
-            {
-                results.Add(new ImportRowResult(line, "", null, ImportRowStatus.Failed, error));
-                continue;
-            }
-
-            results.Add(ParseRow(record, columnIndex, tenant!, good));
-        }
-
-        var presentColumns = columnIndex.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var failures = await StoreAsync(tenant!.TenantId, good.Values.ToList(), presentColumns, cancellationToken);
-        for (var i = 0; i < results.Count; i++)
-        {
-            if (results[i].Status == ImportRowStatus.Imported && failures.TryGetValue(results[i].Row, out var reason))
-            {
-                results[i] = results[i] with { Status = ImportRowStatus.Failed, Error = reason };
-            }
-        }
-
-        var imported = results.Count(r => r.Status == ImportRowStatus.Imported);
-        return TypedResults.Ok(new ImportReport(results.Count, imported, results.Count - imported, results));
-    }
-
-    private ImportRowResult ParseRow(
-        CsvRecord record, Dictionary<string, int> columns, TenantContext tenant,
-        Dictionary<string, (int Row, CanonicalNumber Number, RegistrationInput Input)> good)
-    {
-        string? Cell(string column) =>
-            columns.TryGetValue(column, out var index) && index < record.Fields.Count ? record.Fields[index].Trim() : null;
-
-        var input = Cell("number") ?? "";
-        if (record.Fields.Count > columns.Count)
-        {
-            return new ImportRowResult(record.Line, input, null, ImportRowStatus.Failed, $"The row has {record.Fields.Count} fields but the header has {columns.Count}.");
-        }
-
-        var region = Cell("region") is { Length: > 0 } r ? r.ToUpperInvariant() : tenant.DefaultRegion;
-        if (!NumberParser.IsSupportedRegion(region))
-        {
-            return new ImportRowResult(record.Line, input, null, ImportRowStatus.Failed, $"region: '{region}' is not a supported ISO 3166 region code.");
-        }
-
-        var parsed = NumberParser.Parse(input, region);
+        var parsed = importer.Parse(text, tenant.Context);
         if (!parsed.IsValid)
         {
-            return new ImportRowResult(record.Line, input, null, ImportRowStatus.Failed, "number: " + parsed.Error);
+            return parsed.Problem;
         }
 
-        MonitoringCadence? cadence = null;
-        if (Cell("cadence") is { Length: > 0 } cadenceText)
-        {
-            if (!Enum.TryParse<MonitoringCadence>(cadenceText, ignoreCase: true, out var c) || !Enum.IsDefined(c) || int.TryParse(cadenceText, out _))
-            {
-                return new ImportRowResult(record.Line, input, parsed.Number!.E164, ImportRowStatus.Failed, "cadence: must be auto, daily, weekly or paused.");
-            }
-
-            cadence = c;
-        }
-
-        var request = new RegisterNumberRequest(Cell("displayName"), Cell("department"), SplitList(Cell("tags")), cadence, SplitList(Cell("platforms")));
-        var (registration, errors) = RegistrationInput.From(request, platforms);
-        if (registration is null)
-        {
-            return new ImportRowResult(
-                record.Line, input, parsed.Number!.E164, ImportRowStatus.Failed,
-                string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
-        }
-
-        var e164 = parsed.Number!.E164;
-        if (good.TryGetValue(e164, out var first))
-        {
-            return new ImportRowResult(record.Line, input, e164, ImportRowStatus.Failed, $"Duplicate of row {first.Row} ({e164}).");
-        }
-
-        good[e164] = (record.Line, parsed.Number, registration);
-        return new ImportRowResult(record.Line, input, e164, ImportRowStatus.Imported, null);
+        return TypedResults.Ok(await importer.StoreAsync(tenant.Id, parsed.Value, cancellationToken));
     }
-
-    private static List<string>? SplitList(string? cell) =>
-        cell is null ? null : cell.Split([';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-
-    /// <summary>
-    /// Stores the good rows in transactions of 100 inside the tenant's partition, after the shared number partitions are written.
-    /// Existing registrations are read first and only the CSV's columns are overlaid, so registration dates and absent columns
-    /// survive; every write is conditional (Add for new rows, ETag-matched Replace for existing ones) and a batch that lost a race
-    /// is read and applied again. Returns the rows that could not be stored, with the reason.
-    /// </summary>
-    private async Task<Dictionary<int, string>> StoreAsync(
-        string tenantId, List<(int Row, CanonicalNumber Number, RegistrationInput Input)> rows, HashSet<string> columns,
-        CancellationToken cancellationToken)
-    {
-        var failures = new Dictionary<int, string>();
-        var registrations = storage.Table(TableNames.Registrations);
-        // In number order, so each chunk's existing rows are one RowKey range and the chunks' ranges do not overlap.
-        foreach (var chunk in rows.OrderBy(r => r.Number.E164, StringComparer.Ordinal).Chunk(100))
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                var now = time.GetUtcNow();
-                var existing = await ExistingAsync(registrations, tenantId, chunk.Select(r => r.Number.E164).ToList(), cancellationToken);
-                var entities = chunk
-                    .Select(r => Overlay(tenantId, r.Number, r.Input, columns, existing.GetValueOrDefault(r.Number.E164), now))
-                    .ToList();
-
-                var writes = chunk.Zip(entities, (row, entity) => new NumberStore.NumberPartitionWrite(
-                    row.Number, entity, !existing.TryGetValue(entity.RowKey, out var old) || old.Cadence == nameof(MonitoringCadence.Paused)));
-                await store.WriteNumberPartitionsAsync(tenantId, writes.ToList(), NumberPartitionConcurrency, cancellationToken);
-
-                var actions = entities.Select(e => existing.TryGetValue(e.RowKey, out var old)
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, e, old.ETag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, e)).ToList();
-                try
-                {
-                    await registrations.SubmitTransactionAsync(actions, cancellationToken);
-                    break;
-                }
-                catch (TableTransactionFailedException e) when (attempt < 3 && e.Status is 404 or 409 or 412)
-                {
-                    // A row was added, changed or deleted concurrently between our read and the transaction: read again.
-                }
-                catch (TableTransactionFailedException e)
-                {
-                    var code = e.ErrorCode ?? e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    foreach (var row in chunk)
-                    {
-                        failures[row.Row] = $"Could not be stored ({code}); nothing of this row was changed. Retry the import.";
-                    }
-
-                    break;
-                }
-            }
-        }
-
-        return failures;
-    }
-
-    /// <summary>
-    /// The existing registrations among a chunk of numbers sorted by E.164. One RowKey range query from the first to the last
-    /// number (Azure Tables serves it as a range; an OR of RowKey equalities, which this used to send, is a scan of the whole
-    /// partition, so importing into a tenant with many numbers grew with the square of its size). The import's chunks are
-    /// consecutive in sorted order, so an import reads each of the tenant's rows at most once. A range holding more than
-    /// <see cref="RangeReadLimit"/> rows (a few numbers spread over a big tenant) is given up for point reads of the chunk's numbers.
-    /// </summary>
-    private static async Task<Dictionary<string, RegistrationEntity>> ExistingAsync(
-        TableClient table, string tenantId, IReadOnlyList<string> sortedKeys, CancellationToken cancellationToken)
-    {
-        var wanted = new HashSet<string>(sortedKeys, StringComparer.Ordinal);
-        var found = new Dictionary<string, RegistrationEntity>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {sortedKeys[0]} and RowKey le {sortedKeys[^1]}");
-        var read = 0;
-        await foreach (var entity in table.QueryAsync<RegistrationEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
-        {
-            if (++read > RangeReadLimit)
-            {
-                return await PointReadsAsync(table, tenantId, sortedKeys, cancellationToken);
-            }
-
-            if (wanted.Contains(entity.RowKey))
-            {
-                found[entity.RowKey] = entity;
-            }
-        }
-
-        return found;
-    }
-
-    private static async Task<Dictionary<string, RegistrationEntity>> PointReadsAsync(
-        TableClient table, string tenantId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        var found = new ConcurrentDictionary<string, RegistrationEntity>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (key, ct) =>
-        {
-            var entity = await table.GetEntityIfExistsAsync<RegistrationEntity>(tenantId, key, cancellationToken: ct);
-            if (entity.HasValue)
-            {
-                found[key] = entity.Value!;
-            }
-        });
-        return new Dictionary<string, RegistrationEntity>(found, StringComparer.Ordinal);
-    }
-
-    private static RegistrationEntity Overlay(
-        string tenantId, CanonicalNumber number, RegistrationInput input, HashSet<string> columns, RegistrationEntity? existing, DateTimeOffset now)
-    {
-        bool Has(string column) => existing is null || columns.Contains(column);
-        var entity = new RegistrationEntity
-        {
-            PartitionKey = tenantId,
-            RowKey = number.E164,
-            DisplayName = Has("displayName") ? input.DisplayName : existing!.DisplayName,
-            Department = Has("department") ? input.Department : existing!.Department,
-            Tags = Has("tags") ? JsonSerializer.Serialize(input.Tags) : existing!.Tags,
-            Cadence = Has("cadence") ? input.Cadence.ToString() : existing!.Cadence,
-            Platforms = Has("platforms") ? JsonSerializer.Serialize(input.Platforms) : existing!.Platforms,
-            Region = number.Region,
-            NumberType = number.Type.ToString(),
-            CreatedAt = existing?.CreatedAt ?? now,
-            UpdatedAt = now,
-        };
-        entity.KeepLabelSummaryOf(existing);
-        return entity;
-    }
-
-    private static bool IsCsv(string contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media) &&
-        (media.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) ||
-         media.MediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase) ||
-         media.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase));
 }

@@ -188,6 +188,10 @@ public static class NumberParser
         return Util.Format(parsed, PhoneNumberFormat.INTERNATIONAL);
     }
 
+    /// <summary>Rebuilds a canonical number from its stored E.164 key and stored line type name (unknown names read as Unknown).</summary>
+    public static CanonicalNumber FromStored(string e164, string region, string? numberType) =>
+        FromStored(e164, region, Enum.TryParse<NumberType>(numberType, out var type) && Enum.IsDefined(type) ? type : NumberType.Unknown);
+
     /// <summary>Rebuilds a canonical number from its stored E.164 key; the key was produced by <see cref="Parse"/>.</summary>
     public static CanonicalNumber FromStored(string e164, string region, NumberType type)
     {

@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using NumberTrust.Lookups;
+using NumberTrust.Scheduling;
 using NumberTrust.Storage;
 
 namespace NumberTrust.Numbers;
@@ -15,7 +17,7 @@ public enum SaveOutcome
 }
 
 /// <summary>Storage of registrations (tenant partitions) and the shared number facts and watcher rows (number partitions).</summary>
-public sealed class NumberStore(StorageAccount storage, TimeProvider time)
+public sealed class NumberStore(StorageAccount storage, ScheduleChains chains, TimeProvider time)
 {
     private TableClient Registrations => storage.Table(TableNames.Registrations);
 
@@ -47,25 +49,8 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
                 return (SaveOutcome.PreconditionFailed, existing);
             }
 
-            var now = time.GetUtcNow();
-            var entity = new RegistrationEntity
-            {
-                PartitionKey = tenantId,
-                RowKey = number.E164,
-                DisplayName = input.DisplayName,
-                Department = input.Department,
-                Tags = JsonSerializer.Serialize(input.Tags),
-                Cadence = input.Cadence.ToString(),
-                Platforms = JsonSerializer.Serialize(input.Platforms),
-                Region = number.Region,
-                NumberType = number.Type.ToString(),
-                CreatedAt = existing?.CreatedAt ?? now,
-                UpdatedAt = now,
-            };
-            entity.KeepLabelSummaryOf(existing);
-
-            var mayNeedSchedule = existing is null || existing.Cadence == nameof(MonitoringCadence.Paused);
-            await WriteNumberPartitionsAsync(tenantId, [new NumberPartitionWrite(number, entity, mayNeedSchedule)], 1, cancellationToken);
+            var entity = RegistrationEntity.Build(tenantId, number, input, existing, time.GetUtcNow());
+            await WriteNumberPartitionsAsync(tenantId, [new NumberPartitionWrite(number, entity, RegistrationEntity.MayNeedSchedule(existing))], 1, cancellationToken);
             try
             {
                 if (existing is null)
@@ -118,12 +103,11 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
         return SaveOutcome.Updated;
     }
 
-    /// <summary>Label state rows of a number on the given platforms (point reads: a status lookup never scans).</summary>
-    public async Task<IReadOnlyList<TableEntity>> LabelRowsAsync(string e164, IEnumerable<string> platforms, CancellationToken cancellationToken)
+    /// <summary>The number's status row (every platform's label status), or null before its first lookup.</summary>
+    public async Task<TableEntity?> StatusAsync(string e164, CancellationToken cancellationToken)
     {
-        var reads = platforms.Select(p => Numbers.GetEntityIfExistsAsync<TableEntity>(e164, Scanning.LabelStateEntity.RowFor(p), cancellationToken: cancellationToken));
-        var rows = await Task.WhenAll(reads);
-        return rows.Where(r => r.HasValue).Select(r => r.Value!).ToList();
+        var found = await Numbers.GetEntityIfExistsAsync<TableEntity>(e164, NumberStatusRow.Row, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
     }
 
     public async Task<NumberFactsEntity?> FactsAsync(string e164, CancellationToken cancellationToken)
@@ -132,10 +116,10 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
         return found.HasValue ? found.Value : null;
     }
 
-    /// <summary>One page of a tenant's registrations in E.164 order, optionally filtered by department and tag.</summary>
+    /// <summary>One page of a tenant's registrations in E.164 order.</summary>
     public Task<(IReadOnlyList<RegistrationEntity> Items, string? LastKey)> ListAsync(
-        string tenantId, string? afterKey, string? department, string? tag, int pageSize, CancellationToken cancellationToken) =>
-        ListAsync(tenantId, afterKey, new ListFilter(department, tag, null, null, null), pageSize, cancellationToken);
+        string tenantId, string? afterKey, int pageSize, CancellationToken cancellationToken) =>
+        ListAsync(tenantId, afterKey, ListFilter.None, pageSize, cancellationToken);
 
     public async Task<(IReadOnlyList<RegistrationEntity> Items, string? LastKey)> ListAsync(
         string tenantId, string? afterKey, ListFilter criteria, int pageSize, CancellationToken cancellationToken)
@@ -186,62 +170,48 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
     public async Task WriteNumberPartitionsAsync(string tenantId, IReadOnlyList<NumberPartitionWrite> writes, int parallelism, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var entries = writes.Where(w => w.MayNeedSchedule && Watcher.Of(w.Registration).IsActive).ToDictionary(
-            w => w.Number.E164, w => NewEntry(w.Number, now), StringComparer.Ordinal);
-        var schedule = storage.Table(TableNames.ScanSchedule);
-        foreach (var partition in entries.Values.GroupBy(e => e.PartitionKey))
-        {
-            foreach (var chunk in partition.Chunk(100))
-            {
-                await schedule.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
-            }
-        }
-
+        var starts = writes.Where(w => w.MayNeedSchedule && Watcher.Of(w.Registration).IsActive).ToDictionary(
+            w => w.Number.E164, w => ScheduleChains.StartEntry(w.Number, now), StringComparer.Ordinal);
+        await chains.WriteStartsAsync(starts.Values, cancellationToken);
         await Parallel.ForEachAsync(
             writes,
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (write, ct) => await UpsertWatcherAsync(write.Number, Watcher.Of(write.Registration), entries.GetValueOrDefault(write.Number.E164), ct));
+            async (write, ct) => await UpsertWatcherAsync(write.Number, Watcher.Of(write.Registration), starts.GetValueOrDefault(write.Number.E164), ct));
     }
 
-    private static Scanning.DueEntryEntity NewEntry(CanonicalNumber number, DateTimeOffset now) => new()
-    {
-        PartitionKey = Scanning.DueIndex.PartitionFor(number.E164, now),
-        RowKey = number.E164,
-        DueAt = now,
-        Region = number.Region,
-        NumberType = number.Type.ToString(),
-    };
-
-    private async Task UpsertWatcherAsync(CanonicalNumber number, Watcher watcher, Scanning.DueEntryEntity? entry, CancellationToken cancellationToken)
+    private async Task UpsertWatcherAsync(CanonicalNumber number, Watcher watcher, DueEntryEntity? start, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             NumberFactsEntity? facts = null;
-            if (entry is null || attempt > 0)
+            if (start is null || attempt > 0)
             {
                 facts = await FactsAsync(number.E164, cancellationToken);
             }
 
             try
             {
+                var needsStart = watcher.IsActive && (facts is null || facts.DuePartition is null);
+                if (needsStart && start is null)
+                {
+                    start = ScheduleChains.StartEntry(number, time.GetUtcNow());
+                    await chains.WriteStartAsync(start, cancellationToken);
+                }
+
                 if (facts is null)
                 {
-                    if (entry is null && watcher.IsActive)
+                    var added = new TableEntity(number.E164, NumberFactsEntity.Row)
                     {
-                        entry = NewEntry(number, time.GetUtcNow());
-                        await storage.Table(TableNames.ScanSchedule).UpsertEntityAsync(entry, TableUpdateMode.Replace, cancellationToken);
+                        [nameof(NumberFactsEntity.Region)] = number.Region,
+                        [nameof(NumberFactsEntity.NumberType)] = number.Type.ToString(),
+                        [nameof(NumberFactsEntity.Watchers)] = NumberFactsEntity.Serialize([watcher]),
+                    };
+                    if (needsStart)
+                    {
+                        ScheduleChains.PointAt(added, start!);
                     }
 
-                    await Numbers.AddEntityAsync(
-                        new NumberFactsEntity
-                        {
-                            PartitionKey = number.E164,
-                            Region = number.Region,
-                            NumberType = number.Type.ToString(),
-                            Watchers = NumberFactsEntity.Serialize([watcher]),
-                            DuePartition = entry?.PartitionKey,
-                        },
-                        cancellationToken);
+                    await Numbers.AddEntityAsync(added, cancellationToken);
                     return;
                 }
 
@@ -252,15 +222,9 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
                     [nameof(NumberFactsEntity.NumberType)] = number.Type.ToString(),
                     [nameof(NumberFactsEntity.Watchers)] = CheckedWatchers(watchers),
                 };
-                if (facts.DuePartition is null && watcher.IsActive)
+                if (needsStart)
                 {
-                    if (entry is null)
-                    {
-                        entry = NewEntry(number, time.GetUtcNow());
-                        await storage.Table(TableNames.ScanSchedule).UpsertEntityAsync(entry, TableUpdateMode.Replace, cancellationToken);
-                    }
-
-                    update[nameof(NumberFactsEntity.DuePartition)] = entry.PartitionKey;
+                    ScheduleChains.PointAt(update, start!);
                 }
 
                 await Numbers.UpdateEntityAsync(update, facts.ETag, TableUpdateMode.Merge, cancellationToken);
@@ -352,6 +316,8 @@ public sealed class NumberStore(StorageAccount storage, TimeProvider time)
 /// <summary>List criteria: department and labeled run in the table query; tag, platform and category on the JSON columns here.</summary>
 public sealed record ListFilter(string? Department, string? Tag, bool? Labeled, string? Platform, string? Category)
 {
+    public static readonly ListFilter None = new(null, null, null, null, null);
+
     public bool Matches(RegistrationEntity entity)
     {
         if (Tag is not null && !entity.TagList.Contains(Tag, StringComparer.Ordinal))

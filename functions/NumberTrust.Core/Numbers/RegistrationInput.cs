@@ -10,23 +10,33 @@ public sealed record RegistrationInput(
     MonitoringCadence Cadence,
     IReadOnlyList<string> Platforms)
 {
+    /// <summary>Field names as clients write them (JSON properties and CSV columns).</summary>
+    public static class Fields
+    {
+        public const string DisplayName = "displayName";
+        public const string Department = "department";
+        public const string Tags = "tags";
+        public const string Cadence = "cadence";
+        public const string Platforms = "platforms";
+    }
+
     public const int MaxTextLength = 100;
     public const int MaxTags = 20;
     public const int MaxTagLength = 40;
 
     /// <summary>Validates a request; returns the normalised input or the errors per field.</summary>
-    public static (RegistrationInput? Input, Dictionary<string, string[]> Errors) From(RegisterNumberRequest request, KnownPlatforms platforms)
+    public static (RegistrationInput? Input, Dictionary<string, string[]> Errors) From(RegisterNumberRequest request, Platforms.PlatformIdSet platforms)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var displayName = CleanText(request.DisplayName, "displayName", errors);
-        var department = CleanText(request.Department, "department", errors);
+        var displayName = CleanText(request.DisplayName, Fields.DisplayName, errors);
+        var department = CleanText(request.Department, Fields.Department, errors);
 
         var tags = new List<string>();
         if (request.Tags is { } rawTags)
         {
             if (rawTags.Count > MaxTags)
             {
-                errors["tags"] = [$"At most {MaxTags} tags are allowed."];
+                errors[Fields.Tags] = [$"At most {MaxTags} tags are allowed."];
             }
             else
             {
@@ -35,7 +45,7 @@ public sealed record RegistrationInput(
                     var tag = NormaliseTag(raw);
                     if (tag is null)
                     {
-                        errors["tags"] = [$"A tag is 1 to {MaxTagLength} characters of letters, digits, spaces and - _ . : ('{Shorten(raw)}' is not)."];
+                        errors[Fields.Tags] = [$"A tag is 1 to {MaxTagLength} characters of letters, digits, spaces and - _ . : ('{Hosting.Display.Shorten(raw)}' is not)."];
                         break;
                     }
 
@@ -55,7 +65,7 @@ public sealed record RegistrationInput(
                 var id = raw?.Trim().ToLowerInvariant() ?? "";
                 if (!platforms.IsKnown(id))
                 {
-                    errors["platforms"] = [$"'{Shorten(raw)}' is not a known platform; known: {string.Join(", ", platforms.Ids.Order(StringComparer.Ordinal))}."];
+                    errors[Fields.Platforms] = [$"'{Hosting.Display.Shorten(raw)}' is not a known platform; known: {string.Join(", ", platforms.Ids.Order(StringComparer.Ordinal))}."];
                     break;
                 }
 
@@ -68,7 +78,7 @@ public sealed record RegistrationInput(
 
         if (request.Cadence is { } cadence && !Enum.IsDefined(cadence))
         {
-            errors["cadence"] = ["The cadence must be auto, daily, weekly or paused."];
+            errors[Fields.Cadence] = ["The cadence must be auto, daily, weekly or paused."];
         }
 
         return errors.Count > 0
@@ -110,6 +120,4 @@ public sealed record RegistrationInput(
 
         return text.Length == 0 ? null : text;
     }
-
-    private static string Shorten(string? value) => value is null ? "null" : value.Length <= 40 ? value : value[..40] + "…";
 }

@@ -58,7 +58,7 @@ public abstract partial class HttpPlatformAdapter : IPlatformAdapter, IDisposabl
     public async Task<LookupResult> LookupAsync(CanonicalNumber number, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(number);
-        if (!Options.Enabled)
+        if (!Options.IsEnabled)
         {
             return Unknown(UnknownReason.NotConfigured, null, null, $"Platform '{PlatformId}' is not enabled in this deployment.");
         }
@@ -232,10 +232,12 @@ public abstract partial class HttpPlatformAdapter : IPlatformAdapter, IDisposabl
         LookupResult.Clean(PlatformId, Evidence(response, excerpt), detail);
 
     /// <summary>A label read from the platform: classified through the taxonomy unless the adapter knows the category itself.</summary>
-    protected LookupResult Labeled(PlatformResponse response, string labelText, int? count, string? sourceApp, string excerpt, LabelCategory? category = null, string? detail = null)
+    protected LookupResult Labeled(
+        PlatformResponse response, string labelText, int? count, string? sourceApp, string excerpt, LabelCategory? category = null, string? detail = null,
+        string? severity = null)
     {
         var resolved = category ?? Taxonomy.Classify(PlatformId, labelText).Category;
-        return LookupResult.Labeled(PlatformId, resolved, labelText, count, sourceApp, Evidence(response, excerpt), detail);
+        return LookupResult.Labeled(PlatformId, resolved, labelText, count, sourceApp, Evidence(response, excerpt), detail, severity);
     }
 
     private static string ExcerptForUnknown(PlatformResponse response)

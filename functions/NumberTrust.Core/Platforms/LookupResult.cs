@@ -70,7 +70,8 @@ public sealed record LookupResult
     [JsonConstructor]
     public LookupResult(
         string platformId, LookupOutcome outcome, LookupEvidence evidence, LabelCategory? category = null, string? labelText = null,
-        int? reportCount = null, string? sourceApp = null, UnknownReason? reason = null, TimeSpan? retryAfter = null, string? detail = null)
+        int? reportCount = null, string? sourceApp = null, UnknownReason? reason = null, TimeSpan? retryAfter = null, string? detail = null,
+        string? severity = null)
     {
         PlatformId = platformId;
         Outcome = outcome;
@@ -79,6 +80,7 @@ public sealed record LookupResult
         LabelText = outcome == LookupOutcome.Labeled ? labelText : null;
         ReportCount = outcome == LookupOutcome.Labeled ? reportCount : null;
         SourceApp = outcome == LookupOutcome.Labeled ? sourceApp : null;
+        Severity = outcome == LookupOutcome.Labeled && !string.IsNullOrWhiteSpace(severity) ? severity.Trim().ToLowerInvariant() : null;
         Reason = outcome == LookupOutcome.Unknown ? reason ?? UnknownReason.UnrecognisedLayout : null;
         RetryAfter = outcome == LookupOutcome.Unknown ? retryAfter : null;
         Detail = detail;
@@ -97,6 +99,9 @@ public sealed record LookupResult
 
     /// <summary>The app the mark is attributed to when the platform shows it (百度手机卫士, 电话邦, 360手机卫士, a vendor's app name).</summary>
     public string? SourceApp { get; }
+
+    /// <summary>A severity the platform states beside the category (Nomorobo's <c>SEVERE</c> rating), lower case; never a category.</summary>
+    public string? Severity { get; }
 
     public UnknownReason? Reason { get; }
 
@@ -118,8 +123,9 @@ public sealed record LookupResult
 
     public static LookupResult Labeled(
         string platformId, LabelCategory category, string labelText, int? reportCount, string? sourceApp, LookupEvidence evidence,
-        string? detail = null) =>
-        new(platformId, LookupOutcome.Labeled, evidence, category, labelText.Trim(), reportCount, string.IsNullOrWhiteSpace(sourceApp) ? null : sourceApp.Trim(), detail: detail);
+        string? detail = null, string? severity = null) =>
+        new(platformId, LookupOutcome.Labeled, evidence, category, labelText.Trim(), reportCount, string.IsNullOrWhiteSpace(sourceApp) ? null : sourceApp.Trim(),
+            detail: detail, severity: severity);
 
     public static LookupResult Clean(string platformId, LookupEvidence evidence, string? detail = null) =>
         new(platformId, LookupOutcome.Clean, evidence, detail: detail);
@@ -129,7 +135,7 @@ public sealed record LookupResult
 
     public override string ToString() => Outcome switch
     {
-        LookupOutcome.Labeled => $"{PlatformId}: Labeled {Category} '{LabelText}' count={ReportCount} source={SourceApp}",
+        LookupOutcome.Labeled => $"{PlatformId}: Labeled {Category} '{LabelText}' count={ReportCount} source={SourceApp} severity={Severity}",
         LookupOutcome.Clean => $"{PlatformId}: Clean",
         _ => $"{PlatformId}: Unknown({Reason}) {Detail}",
     };

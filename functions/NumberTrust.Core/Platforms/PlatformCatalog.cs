@@ -63,11 +63,11 @@ public sealed class PlatformCatalog(IPlatformAdapterRegistry registry)
         if (BuiltIn.TryGetValue(id, out var facts))
         {
             var method = id == PlatformIds.Sogou && string.Equals(options.Variant, "web", StringComparison.OrdinalIgnoreCase) ? LookupMethods.WebPage : facts.Method;
-            return new PlatformDescriptor(id, facts.Name, facts.Market, method, options.Enabled, facts.Categories, facts.Appeal);
+            return new PlatformDescriptor(id, facts.Name, facts.Market, method, options.IsEnabled, facts.Categories, facts.Appeal);
         }
 
         return new PlatformDescriptor(
-            id, options.Name ?? id, options.Market ?? "Global", LookupMethods.Api, options.Enabled, Enum.GetValues<LabelCategory>(),
+            id, options.Name ?? id, options.Market ?? "Global", LookupMethods.Api, options.IsEnabled, Enum.GetValues<LabelCategory>(),
             new PlatformAppeal(options.AppealChannel ?? "Not configured", null, null, null));
     }
 }

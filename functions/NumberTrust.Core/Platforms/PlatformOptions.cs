@@ -10,7 +10,26 @@ public sealed class PlatformOptions
 {
     public const string Section = "Platforms";
 
-    public bool Enabled { get; set; }
+    /// <summary>
+    /// On or off as configured. Not configured, a platform that needs no credentials is on, and one that needs them (Telnyx, Tencent,
+    /// a JSON vendor) is on once they are given: so a deployment scans from its first start.
+    /// </summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>The platform id these options belong to (set when they are bound).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Id { get; set; } = "";
+
+    /// <summary>Whether the platform is used: <see cref="Enabled"/> when configured, else its default.</summary>
+    public bool IsEnabled => Enabled ?? EnabledByDefault;
+
+    private bool EnabledByDefault => Id switch
+    {
+        PlatformIds.Baidu or PlatformIds.BaiduHaoma or PlatformIds.Qihoo360 or PlatformIds.Sogou or PlatformIds.Nomorobo => true,
+        PlatformIds.Telnyx => !string.IsNullOrWhiteSpace(ApiKey),
+        PlatformIds.Tencent => !string.IsNullOrWhiteSpace(SecretId) && !string.IsNullOrWhiteSpace(SecretKey),
+        _ => !string.IsNullOrWhiteSpace(Json.UrlTemplate) && (string.IsNullOrWhiteSpace(Json.AuthHeaderName) || !string.IsNullOrWhiteSpace(Json.AuthHeaderValue)),
+    };
 
     /// <summary>
     /// Replaces scheme, host and port of the platform's real address (e.g. <c>http://127.0.0.1:5301</c>); the adapter keeps the
@@ -72,7 +91,9 @@ public sealed class PlatformOptions
     public string? Variant { get; set; }
 
     /// <summary>Telnyx API key (Bearer).</summary>
-    public string? ApiKey { get; set; }
+    public string? ApiKey { get => _apikey; set => _apikey = Hosting.SecretSetting.Clean(value); }
+
+    private string? _apikey;
 
     /// <summary>Telnyx: query the enterprise-scoped endpoint instead of the simplified one.</summary>
     public string? EnterpriseId { get; set; }
@@ -81,10 +102,14 @@ public sealed class PlatformOptions
     public bool Fresh { get; set; }
 
     /// <summary>Tencent Cloud SecretId.</summary>
-    public string? SecretId { get; set; }
+    public string? SecretId { get => _secretid; set => _secretid = Hosting.SecretSetting.Clean(value); }
+
+    private string? _secretid;
 
     /// <summary>Tencent Cloud SecretKey.</summary>
-    public string? SecretKey { get; set; }
+    public string? SecretKey { get => _secretkey; set => _secretkey = Hosting.SecretSetting.Clean(value); }
+
+    private string? _secretkey;
 
     /// <summary>Tencent Cloud region header (X-TC-Region); omitted when empty.</summary>
     public string? Region { get; set; }
@@ -130,7 +155,9 @@ public sealed class JsonAdapterOptions
 
     public string? AuthHeaderName { get; set; }
 
-    public string? AuthHeaderValue { get; set; }
+    public string? AuthHeaderValue { get => _authHeaderValue; set => _authHeaderValue = Hosting.SecretSetting.Clean(value); }
+
+    private string? _authHeaderValue;
 
     /// <summary>Optional: the array whose elements are one app/platform each (e.g. <c>data</c> for <c>data[].{name,msg}</c>); other paths are then relative to an element.</summary>
     public string? ArrayPath { get; set; }

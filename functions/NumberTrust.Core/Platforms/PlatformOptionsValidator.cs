@@ -40,7 +40,7 @@ public sealed class PlatformOptionsValidator : IValidateOptions<PlatformOptions>
             errors.Add($"{prefix}: BreakerSamplingDuration ({options.BreakerSamplingDuration}) must be at least AttemptTimeout ({options.AttemptTimeout}).");
         }
 
-        if (!options.Enabled)
+        if (!options.IsEnabled)
         {
             return Result(errors);
         }

@@ -7,9 +7,6 @@ using NumberTrust.Numbers;
 
 namespace NumberTrust.Platforms;
 
-/// <summary>Platform ids of this deployment, fixed at registration: the built-ins plus every configured <c>Platforms:&lt;id&gt;</c>.</summary>
-public sealed record PlatformIdSet(IReadOnlyList<string> Ids);
-
 /// <summary>Creates the adapters of the enabled platforms once and hands them out by id.</summary>
 public sealed partial class PlatformRegistry : IPlatformAdapterRegistry, IDisposable
 {
@@ -31,14 +28,14 @@ public sealed partial class PlatformRegistry : IPlatformAdapterRegistry, IDispos
             _adapters[id] = Create(context);
         }
 
-        EnabledIds = ids.Ids.Where(id => _options[id].Enabled).ToList();
+        EnabledIds = ids.Ids.Where(id => _options[id].IsEnabled).ToList();
     }
 
     public IReadOnlyList<string> PlatformIds { get; }
 
     public IReadOnlyList<string> EnabledIds { get; }
 
-    public bool IsEnabled(string platformId) => _options.TryGetValue(platformId, out var o) && o.Enabled;
+    public bool IsEnabled(string platformId) => _options.TryGetValue(platformId, out var o) && o.IsEnabled;
 
     public IPlatformAdapter? Find(string platformId) => IsEnabled(platformId) ? _adapters[platformId] : null;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using NumberTrust.Hosting;
 using NumberTrust.Labels;
 
 namespace NumberTrust.Platforms;
@@ -22,10 +23,7 @@ public static class PlatformServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PlatformOptions>, PlatformOptionsValidator>());
         foreach (var id in ids)
         {
-            services.AddOptions<PlatformOptions>(id)
-                .Bind(configuration.GetSection($"{PlatformOptions.Section}:{id}"))
-                .ValidateDataAnnotations()
-                .ValidateOnStart();
+            services.AddCheckedOptions<PlatformOptions>(configuration, PlatformOptions.Section, id).PostConfigure(o => o.Id = id);
 
             var platformId = id;
             services.AddHttpClient(PlatformIds.HttpClientName(id))
@@ -55,9 +53,7 @@ public static class PlatformServices
     /// <summary>Registers <see cref="LabelTaxonomy"/> with <c>Labels</c> options validated at start-up.</summary>
     public static IServiceCollection AddLabelTaxonomy(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LabelOptions>()
-            .Bind(configuration.GetSection(LabelOptions.Section))
-            .ValidateOnStart();
+        services.AddCheckedOptions<LabelOptions>(configuration, LabelOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LabelOptions>, LabelOptionsValidator>());
         services.TryAddSingleton<LabelTaxonomy>();
         return services;

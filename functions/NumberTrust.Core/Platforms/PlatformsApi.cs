@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using NumberTrust.Hosting;
 using NumberTrust.Tenants;
 
 namespace NumberTrust.Platforms;
@@ -7,11 +10,14 @@ namespace NumberTrust.Platforms;
 public sealed record PlatformListView(IReadOnlyList<PlatformDescriptor> Items);
 
 /// <summary><c>GET /api/platforms</c>: the platform catalog of this deployment.</summary>
-public sealed class PlatformsApi(ApiKeyAuthenticator auth, PlatformCatalog catalog)
+public static class PlatformsApi
 {
-    public async Task<Results<Ok<PlatformListView>, ProblemHttpResult>> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static RouteGroupBuilder MapPlatforms(this RouteGroupBuilder api)
     {
-        var (_, denied) = await auth.AuthenticateAsync(request, cancellationToken);
-        return denied is not null ? denied : TypedResults.Ok(new PlatformListView(catalog.Describe()));
+        api.MapGet(ApiRoutes.Platforms, List).WithName(FunctionNames.ListPlatforms).WithTags("Platforms").RequireTenant()
+            .WithSummary("The caller-ID platforms of this deployment: id, name, market, lookup method, enabled, categories, appeal channel.");
+        return api;
     }
+
+    public static Ok<PlatformListView> List(PlatformCatalog catalog) => TypedResults.Ok(new PlatformListView(catalog.Describe()));
 }

@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace NumberTrust.Storage;
 
@@ -27,9 +28,10 @@ public static class TableNames
 /// The storage account the app keeps its data in: the same account as <c>AzureWebJobsStorage</c>, reached either through a
 /// connection string (Azurite: <c>UseDevelopmentStorage=true</c> or an explicit connection string) or, in Azure, through
 /// identity-based settings (<c>AzureWebJobsStorage__tableServiceUri</c>, <c>__queueServiceUri</c>, <c>__clientId</c>).
-/// Clients are created once and cached; queue clients use base64 messages so the Functions queue trigger can read them.
+/// Clients are created once per table or queue and cached; each creates its table or queue when a request finds it missing.
+/// Queue clients use base64 messages so the Functions queue trigger can read them.
 /// </summary>
-public sealed class StorageAccount
+public sealed partial class StorageAccount
 {
     public const string ConnectionSetting = "AzureWebJobsStorage";
 
@@ -38,31 +40,30 @@ public sealed class StorageAccount
 
     private readonly ConcurrentDictionary<string, TableClient> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, QueueClient> _queues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, QueueClient> _rawQueues = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<HttpPipelinePolicy> _policies;
+    private readonly string? _connectionString;
+    private readonly Uri? _tableUri;
+    private readonly Uri? _queueUri;
+    private readonly TokenCredential? _credential;
+    private readonly ILogger<StorageAccount> _logger;
 
-    public StorageAccount(IConfiguration configuration, IEnumerable<StoragePipelinePolicy> policies)
+    public StorageAccount(IConfiguration configuration, IEnumerable<StoragePipelinePolicy> policies, ILogger<StorageAccount>? logger = null)
     {
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<StorageAccount>.Instance;
         Prefix = configuration[PrefixSetting] ?? "";
         if (Prefix.Length > 0 && !IsValidPrefix(Prefix))
         {
             throw new InvalidOperationException($"{PrefixSetting} '{Prefix}' must start with a letter and hold only letters and digits (at most 20).");
         }
 
-        var tableOptions = new TableClientOptions();
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        var rawQueueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
-        foreach (var policy in policies)
-        {
-            tableOptions.AddPolicy(policy.Policy, HttpPipelinePosition.PerRetry);
-            queueOptions.AddPolicy(policy.Policy, HttpPipelinePosition.PerRetry);
-            rawQueueOptions.AddPolicy(policy.Policy, HttpPipelinePosition.PerRetry);
-        }
-
+        _policies = policies.Select(p => p.Policy).ToList();
         var connectionString = configuration[ConnectionSetting];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            Tables = new TableServiceClient(connectionString, tableOptions);
-            Queues = new QueueServiceClient(connectionString, queueOptions);
-            RawQueues = new QueueServiceClient(connectionString, rawQueueOptions);
+            _connectionString = connectionString;
+            Tables = new TableServiceClient(connectionString, Options(new TableClientOptions(), null));
+            Queues = new QueueServiceClient(connectionString, Options(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, null));
             return;
         }
 
@@ -76,34 +77,79 @@ public sealed class StorageAccount
                 $"or set {ConnectionSetting}__tableServiceUri and {ConnectionSetting}__queueServiceUri for managed identity.");
         }
 
-        TokenCredential credential = section["clientId"] is { Length: > 0 } clientId
+        _credential = section["clientId"] is { Length: > 0 } clientId
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
             : new DefaultAzureCredential();
-        Tables = new TableServiceClient(new Uri(tableUri), credential, tableOptions);
-        Queues = new QueueServiceClient(new Uri(queueUri), credential, queueOptions);
-        RawQueues = new QueueServiceClient(new Uri(queueUri), credential, rawQueueOptions);
+        _tableUri = new Uri(tableUri);
+        _queueUri = new Uri(queueUri.TrimEnd('/') + "/");
+        Tables = new TableServiceClient(_tableUri, _credential, Options(new TableClientOptions(), null));
+        Queues = new QueueServiceClient(_queueUri, _credential, Options(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, null));
     }
 
     public string Prefix { get; }
 
+    /// <summary>The table service, for creating tables (data access goes through <see cref="Table"/>).</summary>
     public TableServiceClient Tables { get; }
 
+    /// <summary>The queue service, for creating queues (data access goes through <see cref="Queue"/>).</summary>
     public QueueServiceClient Queues { get; }
 
-    /// <summary>Queue clients that neither encode nor decode: for a listener that must see undecodable bodies itself.</summary>
-    public QueueServiceClient RawQueues { get; }
-
     public TableClient Table(string logicalName) =>
-        _tables.GetOrAdd(logicalName, static (name, self) => self.Tables.GetTableClient(self.Prefix + name), this);
+        _tables.GetOrAdd(logicalName, static (name, self) => self.CreateTableClient(self.Prefix + name), this);
 
+    /// <summary>A queue client that base64-encodes what it sends, as the Functions queue trigger expects.</summary>
     public QueueClient Queue(string logicalName) =>
-        _queues.GetOrAdd(logicalName, static (name, self) => self.Queues.GetQueueClient(self.QueueName(name)), this);
+        _queues.GetOrAdd(logicalName, static (name, self) => self.CreateQueueClient(self.QueueName(name), QueueMessageEncoding.Base64), this);
+
+    /// <summary>A queue client that neither encodes nor decodes: for a listener that must see undecodable bodies itself.</summary>
+    public QueueClient RawQueue(string logicalName) =>
+        _rawQueues.GetOrAdd(logicalName, static (name, self) => self.CreateQueueClient(self.QueueName(name), QueueMessageEncoding.None), this);
 
     /// <summary>The physical queue name for a logical one (queue names are lower case).</summary>
     public string QueueName(string logicalName) => (Prefix + logicalName).ToLowerInvariant();
 
+    private TableClient CreateTableClient(string table)
+    {
+        var options = Options(new TableClientOptions(), new CreateMissingPolicy(
+            "TableNotFound", ct => Tables.CreateTableIfNotExistsAsync(table, ct), () => Log.Created(_logger, "table", table)));
+        return _connectionString is not null
+            ? new TableClient(_connectionString, table, options)
+            : new TableClient(_tableUri!, table, _credential!, options);
+    }
+
+    private QueueClient CreateQueueClient(string queue, QueueMessageEncoding encoding)
+    {
+        var options = Options(new QueueClientOptions { MessageEncoding = encoding }, new CreateMissingPolicy(
+            "QueueNotFound", ct => Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: ct), () => Log.Created(_logger, "queue", queue)));
+        return _connectionString is not null
+            ? new QueueClient(_connectionString, queue, options)
+            : new QueueClient(new Uri(_queueUri!, queue), _credential!, options);
+    }
+
+    private T Options<T>(T options, HttpPipelinePolicy? createMissing)
+        where T : ClientOptions
+    {
+        if (createMissing is not null)
+        {
+            options.AddPolicy(createMissing, HttpPipelinePosition.PerCall);
+        }
+
+        foreach (var policy in _policies)
+        {
+            options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        }
+
+        return options;
+    }
+
     private static bool IsValidPrefix(string prefix) =>
         prefix.Length <= 20 && char.IsAsciiLetter(prefix[0]) && prefix.All(char.IsAsciiLetterOrDigit);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Storage {Kind} {Name} was missing and has been created")]
+        public static partial void Created(ILogger logger, string kind, string name);
+    }
 }
 
 /// <summary>An Azure SDK pipeline policy added to every storage client (benchmarks count transactions with one).</summary>

@@ -1,17 +1,18 @@
 using System.Text.RegularExpressions;
-using Azure;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
 using NumberTrust.Hosting;
 using NumberTrust.Numbers;
-using NumberTrust.Storage;
+using NumberTrust.Scheduling;
 
 namespace NumberTrust.Tenants;
 
 public sealed record TenantRequest(string? Name, string? DefaultRegion);
 
-public sealed record TenantView(
-    string TenantId, string Name, string DefaultRegion, DateTimeOffset CreatedAt, IReadOnlyList<Scanning.PeakWindow> PeakWindows);
+public sealed record TenantView(string TenantId, string Name, string DefaultRegion, DateTimeOffset CreatedAt, IReadOnlyList<PeakWindow> PeakWindows);
 
 public sealed record CreateKeyRequest(string? Name);
 
@@ -22,170 +23,111 @@ public sealed record KeyView(string KeyId, string TenantId, string Name, DateTim
 
 public sealed record KeyListView(IReadOnlyList<KeyView> Items);
 
-/// <summary>Tenant and API key administration, authorised by the bootstrap admin key.</summary>
-public sealed partial class AdminApi(StorageAccount storage, ApiKeyAuthenticator auth, TimeProvider time)
+/// <summary>Tenant and API key administration (<c>/api/admin/...</c>), authorised by the bootstrap admin key.</summary>
+public static partial class AdminApi
 {
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")]
-    private static partial Regex TenantIdPattern();
-
-    public async Task<Results<Ok<TenantView>, Created<TenantView>, ProblemHttpResult>> PutTenantAsync(
-        HttpRequest request, string tenantId, CancellationToken cancellationToken)
+    public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder api)
     {
-        if (auth.AuthenticateAdmin(request) is { } denied)
-        {
-            return denied;
-        }
+        var admin = api.MapGroup("").WithTags("Admin").RequireAdmin();
+        admin.MapPut(ApiRoutes.AdminTenant, PutTenantAsync).WithName(FunctionNames.PutTenant)
+            .WithSummary("Create or update a tenant (admin key).")
+            .Accepts<TenantRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        admin.MapGet(ApiRoutes.AdminTenant, GetTenantAsync).WithName(FunctionNames.GetTenant)
+            .WithSummary("A tenant (admin key).");
+        admin.MapPost(ApiRoutes.AdminTenantKeys, CreateKeyAsync).WithName(FunctionNames.CreateTenantKey)
+            .WithSummary("Create an API key for a tenant; the key is shown only in this response (admin key).")
+            .Accepts<CreateKeyRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        admin.MapGet(ApiRoutes.AdminTenantKeys, ListKeysAsync).WithName(FunctionNames.ListTenantKeys)
+            .WithSummary("A tenant's API keys, without secrets (admin key).");
+        admin.MapDelete(ApiRoutes.AdminTenantKey, RevokeKeyAsync).WithName(FunctionNames.RevokeTenantKey)
+            .WithSummary("Revoke a tenant's API key (admin key).");
+        return api;
+    }
 
+    public static async Task<Results<Ok<TenantView>, Created<TenantView>, ValidationProblem, ProblemHttpResult>> PutTenantAsync(
+        string tenantId, HttpRequest request, TenantStore tenants, CancellationToken cancellationToken)
+    {
         if (ValidateTenantId(tenantId) is { } badId)
         {
             return badId;
         }
 
-        var (body, problem) = await HttpBody.ReadJsonAsync(request, new TenantRequest(null, null), cancellationToken);
-        if (problem is not null)
+        var body = await HttpBody.ReadJsonAsync(request, new TenantRequest(null, null), cancellationToken);
+        if (!body.IsValid)
         {
-            return problem;
+            return body.Problem;
         }
 
-        var region = (body!.DefaultRegion ?? "CN").Trim().ToUpperInvariant();
+        var region = (body.Value.DefaultRegion ?? "CN").Trim().ToUpperInvariant();
         if (!NumberParser.IsSupportedRegion(region))
         {
-            return Problems.Invalid("defaultRegion", $"'{body.DefaultRegion}' is not a supported ISO 3166 region code.");
+            return Problems.Invalid("defaultRegion", $"'{body.Value.DefaultRegion}' is not a supported ISO 3166 region code.");
         }
 
-        var name = (body.Name ?? tenantId).Trim();
+        var name = (body.Value.Name ?? tenantId).Trim();
         if (name.Length is 0 or > 100)
         {
             return Problems.Invalid("name", "The name must be 1 to 100 characters.");
         }
 
-        var table = storage.Table(TableNames.Tenants);
-        var existing = await table.GetEntityIfExistsAsync<TenantEntity>(TenantEntity.Partition, tenantId, cancellationToken: cancellationToken);
-        var entity = existing.HasValue ? existing.Value! : new TenantEntity { RowKey = tenantId, CreatedAt = time.GetUtcNow() };
-        entity.Name = name;
-        entity.DefaultRegion = region;
-
-        // Merge only what this endpoint owns: the tenant's own settings (peak windows) may be saved at the same moment.
-        await table.UpsertEntityAsync(
-            new Azure.Data.Tables.TableEntity(TenantEntity.Partition, tenantId)
-            {
-                [nameof(TenantEntity.Name)] = entity.Name,
-                [nameof(TenantEntity.DefaultRegion)] = entity.DefaultRegion,
-                [nameof(TenantEntity.CreatedAt)] = entity.CreatedAt,
-            },
-            Azure.Data.Tables.TableUpdateMode.Merge,
-            cancellationToken);
-        var view = ViewOf(entity);
-        return existing.HasValue ? TypedResults.Ok(view) : TypedResults.Created(ApiRoutes.PathOf("admin/tenants/" + tenantId), view);
+        var (tenant, created) = await tenants.PutAsync(tenantId, name, region, cancellationToken);
+        var view = ViewOf(tenant);
+        return created ? TypedResults.Created(ApiRoutes.PathOf("admin/tenants/" + tenantId), view) : TypedResults.Ok(view);
     }
 
-    public async Task<Results<Ok<TenantView>, ProblemHttpResult>> GetTenantAsync(
-        HttpRequest request, string tenantId, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<TenantView>, NotFoundProblem>> GetTenantAsync(
+        string tenantId, TenantStore tenants, CancellationToken cancellationToken)
     {
-        if (auth.AuthenticateAdmin(request) is { } denied)
-        {
-            return denied;
-        }
-
-        var tenant = await FindTenantAsync(tenantId, cancellationToken);
-        return tenant is null
-            ? Problems.NotFound($"Tenant '{tenantId}' does not exist.")
-            : TypedResults.Ok(ViewOf(tenant));
+        var tenant = IsTenantId(tenantId) ? await tenants.FindAsync(tenantId, cancellationToken) : null;
+        return tenant is null ? TenantNotFound(tenantId) : TypedResults.Ok(ViewOf(tenant));
     }
 
-    public async Task<Results<Created<CreatedKeyView>, ProblemHttpResult>> CreateKeyAsync(
-        HttpRequest request, string tenantId, CancellationToken cancellationToken)
+    public static async Task<Results<Created<CreatedKeyView>, NotFoundProblem, ValidationProblem, ProblemHttpResult>> CreateKeyAsync(
+        string tenantId, HttpRequest request, TenantStore tenants, CancellationToken cancellationToken)
     {
-        if (auth.AuthenticateAdmin(request) is { } denied)
+        var body = await HttpBody.ReadJsonAsync(request, new CreateKeyRequest(null), cancellationToken);
+        if (!body.IsValid)
         {
-            return denied;
+            return body.Problem;
         }
 
-        var (body, problem) = await HttpBody.ReadJsonAsync(request, new CreateKeyRequest(null), cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var name = (body!.Name ?? "default").Trim();
+        var name = (body.Value.Name ?? "default").Trim();
         if (name.Length is 0 or > 100)
         {
             return Problems.Invalid("name", "The name must be 1 to 100 characters.");
         }
 
-        if (await FindTenantAsync(tenantId, cancellationToken) is null)
+        if (!IsTenantId(tenantId) || await tenants.FindAsync(tenantId, cancellationToken) is null)
         {
-            return Problems.NotFound($"Tenant '{tenantId}' does not exist.");
+            return TenantNotFound(tenantId);
         }
 
-        var (keyId, key) = ApiKeys.Create();
-        _ = ApiKeys.TryParse(key, out _, out var secret);
-        var entity = new ApiKeyEntity
-        {
-            PartitionKey = keyId,
-            TenantId = tenantId,
-            Name = name,
-            SecretHash = ApiKeys.Hash(secret!),
-            CreatedAt = time.GetUtcNow(),
-        };
-        await storage.Table(TableNames.ApiKeys).AddEntityAsync(entity, cancellationToken);
+        var (entity, key) = await tenants.CreateKeyAsync(tenantId, name, cancellationToken);
         return TypedResults.Created(
-            ApiRoutes.PathOf($"admin/tenants/{tenantId}/keys/{keyId}"),
-            new CreatedKeyView(keyId, tenantId, name, key, entity.CreatedAt));
+            ApiRoutes.PathOf($"admin/tenants/{tenantId}/keys/{entity.PartitionKey}"),
+            new CreatedKeyView(entity.PartitionKey, tenantId, name, key, entity.CreatedAt));
     }
 
-    public async Task<Results<Ok<KeyListView>, ProblemHttpResult>> ListKeysAsync(
-        HttpRequest request, string tenantId, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<KeyListView>, NotFoundProblem>> ListKeysAsync(
+        string tenantId, TenantStore tenants, CancellationToken cancellationToken)
     {
-        if (auth.AuthenticateAdmin(request) is { } denied)
+        if (!IsTenantId(tenantId) || await tenants.FindAsync(tenantId, cancellationToken) is null)
         {
-            return denied;
+            return TenantNotFound(tenantId);
         }
 
-        if (await FindTenantAsync(tenantId, cancellationToken) is null)
-        {
-            return Problems.NotFound($"Tenant '{tenantId}' does not exist.");
-        }
-
-        // Key administration is rare and the key table is small, so a filtered scan is acceptable here.
-        var keys = new List<KeyView>();
-        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter<ApiKeyEntity>(k => k.TenantId == tenantId);
-        await foreach (var key in storage.Table(TableNames.ApiKeys).QueryAsync<ApiKeyEntity>(filter, cancellationToken: cancellationToken))
-        {
-            keys.Add(new KeyView(key.PartitionKey, key.TenantId, key.Name, key.CreatedAt, key.RevokedAt));
-        }
-
-        return TypedResults.Ok(new KeyListView(keys.OrderBy(k => k.CreatedAt).ToList()));
+        var keys = await tenants.ListKeysAsync(tenantId, cancellationToken);
+        return TypedResults.Ok(new KeyListView(keys.Select(k => new KeyView(k.PartitionKey, k.TenantId, k.Name, k.CreatedAt, k.RevokedAt)).ToList()));
     }
 
-    public async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(
-        HttpRequest request, string tenantId, string keyId, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, NotFoundProblem>> RevokeKeyAsync(
+        string tenantId, string keyId, TenantStore tenants, ApiKeyAuthenticator auth, CancellationToken cancellationToken)
     {
-        if (auth.AuthenticateAdmin(request) is { } denied)
+        if (!await tenants.RevokeKeyAsync(tenantId, keyId, cancellationToken))
         {
-            return denied;
-        }
-
-        var table = storage.Table(TableNames.ApiKeys);
-        var key = keyId.Length == 16 && keyId.All(char.IsAsciiHexDigitLower)
-            ? await table.GetEntityIfExistsAsync<ApiKeyEntity>(keyId, ApiKeyEntity.Row, cancellationToken: cancellationToken)
-            : null;
-        if (key is null || !key.HasValue || key.Value!.TenantId != tenantId)
-        {
-            return Problems.NotFound($"Key '{keyId}' does not exist for tenant '{tenantId}'.");
-        }
-
-        if (key.Value.RevokedAt is null)
-        {
-            key.Value.RevokedAt = time.GetUtcNow();
-            try
-            {
-                await table.UpdateEntityAsync(key.Value, key.Value.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.IsPreconditionFailed())
-            {
-                // Revoked concurrently by another call: the outcome is the same.
-            }
+            return Problems.NotFound($"Key '{Display.Shorten(keyId)}' does not exist for tenant '{Display.Shorten(tenantId)}'.");
         }
 
         auth.Forget(keyId);
@@ -193,22 +135,17 @@ public sealed partial class AdminApi(StorageAccount storage, ApiKeyAuthenticator
     }
 
     private static TenantView ViewOf(TenantEntity tenant) =>
-        new(tenant.RowKey, tenant.Name, tenant.DefaultRegion, tenant.CreatedAt, Scanning.PeakWindows.Of(tenant));
+        new(tenant.RowKey, tenant.Name, tenant.DefaultRegion, tenant.CreatedAt, PeakWindows.Of(tenant));
 
-    private static ProblemHttpResult? ValidateTenantId(string tenantId) =>
-        TenantIdPattern().IsMatch(tenantId)
+    private static NotFoundProblem TenantNotFound(string tenantId) => Problems.NotFound($"Tenant '{Display.Shorten(tenantId)}' does not exist.");
+
+    private static bool IsTenantId(string tenantId) => TenantIdPattern().IsMatch(tenantId);
+
+    private static ValidationProblem? ValidateTenantId(string tenantId) =>
+        IsTenantId(tenantId)
             ? null
             : Problems.Invalid("tenantId", "A tenant id is 3 to 40 characters of lower-case letters, digits and '-', starting and ending with a letter or digit.");
 
-    private async Task<TenantEntity?> FindTenantAsync(string tenantId, CancellationToken cancellationToken)
-    {
-        if (ValidateTenantId(tenantId) is not null)
-        {
-            return null;
-        }
-
-        var tenant = await storage.Table(TableNames.Tenants)
-            .GetEntityIfExistsAsync<TenantEntity>(TenantEntity.Partition, tenantId, cancellationToken: cancellationToken);
-        return tenant.HasValue ? tenant.Value : null;
-    }
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")]
+    private static partial Regex TenantIdPattern();
 }

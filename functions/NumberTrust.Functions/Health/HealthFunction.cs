@@ -1,16 +1,13 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using NumberTrust.Health;
 using NumberTrust.Hosting;
 
 namespace NumberTrust.Functions.Health;
 
-/// <summary>Anonymous health probe; see <see cref="HealthApi"/>.</summary>
-public sealed class HealthFunction(HealthApi health)
+/// <summary>The anonymous health probe; the endpoint is <see cref="NumberTrust.Health.HealthApi"/>.</summary>
+public sealed class HealthFunction(ApiEndpointTable endpoints)
 {
-    [Function(nameof(GetHealth))]
-    public async Task<IResult> GetHealth(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Health)] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        await health.GetAsync(cancellationToken);
+    [Function(FunctionNames.GetHealth)]
+    public Task<IResult> GetHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Health)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.GetHealth, request);
 }

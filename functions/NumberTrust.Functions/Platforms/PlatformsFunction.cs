@@ -1,16 +1,13 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using NumberTrust.Hosting;
-using NumberTrust.Platforms;
 
 namespace NumberTrust.Functions.Platforms;
 
-/// <summary>The platform catalog; see <see cref="PlatformsApi"/>.</summary>
-public sealed class PlatformsFunction(PlatformsApi platforms)
+/// <summary>The platform catalog; the endpoint is <see cref="NumberTrust.Platforms.PlatformsApi"/>'s.</summary>
+public sealed class PlatformsFunction(ApiEndpointTable endpoints)
 {
-    [Function(nameof(ListPlatforms))]
-    public async Task<IResult> ListPlatforms(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.Platforms)] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        await platforms.ListAsync(request, cancellationToken);
+    [Function(FunctionNames.ListPlatforms)]
+    public Task<IResult> ListPlatforms([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.Platforms)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.ListPlatforms, request);
 }

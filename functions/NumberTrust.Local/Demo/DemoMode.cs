@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using NumberTrust.Numbers;
-using NumberTrust.Scanning;
+using NumberTrust.ScanRuns;
 using NumberTrust.Simulator;
 using NumberTrust.Storage;
 using NumberTrust.Tenants;
@@ -33,7 +33,7 @@ public static class DemoMode
 
 /// <summary>Creates the demo tenant, a key for it, registers the demo numbers and keeps scanning them for a few minutes.</summary>
 public sealed partial class DemoSeeder(
-    StorageAccount storage, NumberStore numbers, ScansApi scans, PlatformSimulator simulator, TimeProvider time, ILogger<DemoSeeder> logger)
+    StorageAccount storage, NumberStore numbers, ScanRunService scans, PlatformSimulator simulator, TimeProvider time, ILogger<DemoSeeder> logger)
     : BackgroundService
 {
     public const string TenantId = "demo";
@@ -48,8 +48,8 @@ public sealed partial class DemoSeeder(
             var until = time.GetUtcNow() + Duration;
             while (time.GetUtcNow() < until)
             {
-                var runId = await scans.StartTenantScanAsync(TenantId, stoppingToken);
-                Log.Scanning(logger, runId);
+                var run = await scans.StartTenantScanAsync(TenantId, stoppingToken);
+                Log.Scanning(logger, run.PartitionKey);
                 await Task.Delay(Interval, time, stoppingToken);
             }
         }

@@ -24,6 +24,9 @@ public sealed record QueueHostOptions
     /// <summary>How long a message stays invisible while its handler runs (the Functions host renews at half this).</summary>
     public TimeSpan ProcessingLease { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>host.json's <c>functionTimeout</c>: an invocation still running after it is cancelled and counts as failed.</summary>
+    public TimeSpan FunctionTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Reads host.json; a missing file or section keeps the defaults, a malformed value is an error.</summary>
     public static QueueHostOptions FromHostJson(string path)
     {
@@ -34,6 +37,7 @@ public sealed record QueueHostOptions
         }
 
         var root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        defaults = defaults with { FunctionTimeout = Time(root?["functionTimeout"], defaults.FunctionTimeout) };
         if (root?["extensions"]?["queues"] is not JsonObject queues)
         {
             return defaults;
@@ -59,6 +63,7 @@ public sealed record QueueHostOptions
             VisibilityTimeout = Time(queues["visibilityTimeout"], defaults.VisibilityTimeout),
             MaxDequeueCount = queues["maxDequeueCount"]?.GetValue<int>() ?? defaults.MaxDequeueCount,
             MessageEncoding = encoding,
+            FunctionTimeout = defaults.FunctionTimeout,
         };
     }
 

@@ -15,8 +15,8 @@ namespace NumberTrust.Local.Queues;
 /// undecodable body) the message moves to <c>&lt;queue&gt;-poison</c>. On shutdown it stops fetching and lets in-flight messages finish.
 /// </summary>
 public sealed partial class QueueListener(
-    QueueFunction function, StorageAccount storage, QueueHostOptions options, IServiceProvider services, TimeProvider time,
-    ILogger<QueueListener> logger) : BackgroundService
+    QueueFunction function, StorageAccount storage, StorageReadiness readiness, QueueHostOptions options, IServiceProvider services,
+    TimeProvider time, ILogger<QueueListener> logger) : BackgroundService
 {
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
@@ -25,15 +25,27 @@ public sealed partial class QueueListener(
     private readonly CancellationTokenSource _abort = new();
 
     // Raw clients: the listener decodes base64 itself so an undecodable message can go to poison as the trigger does.
-    private readonly QueueClient _queue = storage.RawQueues.GetQueueClient(storage.QueueName(function.QueueName));
-    private readonly QueueClient _poison = storage.RawQueues.GetQueueClient(storage.QueueName(function.QueueName + QueueNames.PoisonSuffix));
+    private readonly QueueClient _queue = storage.RawQueue(function.QueueName);
+    private readonly QueueClient _poison = storage.RawQueue(function.QueueName + QueueNames.PoisonSuffix);
 
     public string QueueName => function.QueueName;
+
+    public string FunctionName => function.Name;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        try
+        {
+            await readiness.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         var delay = MinPollingInterval;
+        var failureDelay = MinPollingInterval;
         Log.Listening(logger, function.Name, _queue.Name, options.BatchSize, options.MaxDequeueCount);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -45,6 +57,7 @@ public sealed partial class QueueListener(
                 }
 
                 QueueMessage[] messages = (await _queue.ReceiveMessagesAsync(options.BatchSize, options.ProcessingLease, stoppingToken)).Value;
+                failureDelay = MinPollingInterval;
                 if (messages.Length == 0)
                 {
                     await Task.Delay(delay, time, stoppingToken);
@@ -55,23 +68,22 @@ public sealed partial class QueueListener(
                 delay = MinPollingInterval;
                 foreach (var message in messages)
                 {
-                    _inFlight[message.MessageId] = ProcessAsync(message);
+                    // In the set before it runs, so a fast completion cannot leave a stale entry that narrows the batch window.
+                    var run = new Task<Task>(() => ProcessAsync(message));
+                    _inFlight[message.MessageId] = run.Unwrap();
+                    run.Start(TaskScheduler.Default);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
-            catch (RequestFailedException e)
+            catch (Exception e)
             {
-                Log.ReceiveFailed(logger, _queue.Name, e.Status, e.Message.Split('\n')[0]);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Storage unreachable (the SDK gives up with an AggregateException after its retries): keep listening, never stop the host.
-                Log.ReceiveFailed(logger, _queue.Name, 0, e.Message.Split('\n')[0]);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                // Storage unreachable or refusing: keep listening, backing off up to the polling maximum; never stop the host.
+                Log.ReceiveFailed(logger, _queue.Name, (e as RequestFailedException)?.Status ?? 0, failureDelay, e.Message.Split('\n')[0]);
+                await Task.Delay(failureDelay, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                failureDelay = TimeSpan.FromTicks(Math.Min(failureDelay.Ticks * 2, Math.Max(options.MaxPollingInterval.Ticks, TimeSpan.FromSeconds(2).Ticks)));
             }
         }
     }
@@ -137,14 +149,14 @@ public sealed partial class QueueListener(
         var receipt = message.PopReceipt;
         using var lease = new CancellationTokenSource();
         var renewal = RenewAsync(message.MessageId, () => receipt, r => receipt = r, lease.Token);
+        // As the Functions host does: past functionTimeout the invocation is cancelled and counts as failed.
+        using var timeout = new CancellationTokenSource(options.FunctionTimeout, time);
+        using var invocation = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
         Exception? failure = null;
         try
         {
-            using var scope = services.CreateAsyncScope();
-            await function.Handler(
-                scope.ServiceProvider,
-                new QueueMessageContext(message.MessageId, body, message.DequeueCount, message.InsertedOn),
-                token);
+            await using var scope = services.CreateAsyncScope();
+            await function.Handler(scope.ServiceProvider, QueueMessageContext.From(message, body), invocation.Token);
         }
         catch (Exception e) when (!(e is OperationCanceledException && token.IsCancellationRequested))
         {
@@ -156,10 +168,15 @@ public sealed partial class QueueListener(
             await renewal;
         }
 
-        if (token.IsCancellationRequested && failure is null)
+        if (token.IsCancellationRequested)
         {
             // Aborted at shutdown before finishing: leave it; it reappears when its lease ends.
             return;
+        }
+
+        if (timeout.IsCancellationRequested)
+        {
+            failure = new TimeoutException($"{function.Name} ran past functionTimeout ({options.FunctionTimeout}) and was cancelled.", failure);
         }
 
         if (failure is null)
@@ -239,8 +256,8 @@ public sealed partial class QueueListener(
         [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Queue function {Function}: message {MessageId} moved to {PoisonQueue}: {Reason}")]
         public static partial void Poisoned(ILogger logger, string function, string messageId, string poisonQueue, string reason);
 
-        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Receiving from {Queue} failed ({Status}): {Reason}")]
-        public static partial void ReceiveFailed(ILogger logger, string queue, int status, string reason);
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Receiving from {Queue} failed ({Status}); next attempt in {Delay}: {Reason}")]
+        public static partial void ReceiveFailed(ILogger logger, string queue, int status, TimeSpan delay, string reason);
 
         [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Settling message {MessageId} on {Queue} failed; it will be retried when its lease ends: {Reason}")]
         public static partial void SettleFailed(ILogger logger, string queue, string messageId, string reason);

@@ -24,15 +24,18 @@ public static class TimerSchedules
 }
 
 /// <summary>
-/// Fires one <see cref="TimerFunction"/> on its NCRONTAB schedule. The last and next occurrences are kept in the
+/// Fires one <see cref="TimerFunction"/> once per occurrence of its NCRONTAB schedule. The last and next occurrences are kept in the
 /// <c>ScheduleStatus</c> table (as the Functions host keeps them in blob storage), so a run missed while the host was down fires
-/// once at start-up with <see cref="TimerTick.IsPastDue"/> set, and never on every restart (no RunOnStartup).
+/// once at start-up with <see cref="TimerTick.IsPastDue"/> set, and never on every restart (no RunOnStartup). Each run is bounded
+/// by host.json's functionTimeout, as in the Functions host.
 /// </summary>
 public sealed partial class TimerRunner(
-    TimerFunction function, CrontabSchedule schedule, StorageAccount storage, IServiceProvider services, TimeProvider time,
-    ILogger<TimerRunner> logger) : BackgroundService
+    TimerFunction function, CrontabSchedule schedule, StorageAccount storage, StorageReadiness readiness, Queues.QueueHostOptions hostOptions,
+    IServiceProvider services, TimeProvider time, ILogger<TimerRunner> logger) : BackgroundService
 {
     private const string Partition = "schedule";
+
+    public string FunctionName => function.Name;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,6 +45,7 @@ public sealed partial class TimerRunner(
         DateTimeOffset? next = null;
         try
         {
+            await readiness.WaitAsync(stoppingToken);
             var status = await table.GetEntityIfExistsAsync<TableEntity>(Partition, function.Name, cancellationToken: stoppingToken);
             if (status.HasValue)
             {
@@ -64,10 +68,10 @@ public sealed partial class TimerRunner(
         Log.Scheduled(logger, function.Name, due);
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wait = due - time.GetUtcNow();
             try
             {
-                if (wait > TimeSpan.Zero)
+                // A delay may return a little early: wait again until the occurrence is really due, so it fires exactly once.
+                while (due - time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, time, stoppingToken);
                 }
@@ -78,12 +82,15 @@ public sealed partial class TimerRunner(
             }
 
             var firedAt = time.GetUtcNow();
-            var following = NextAfter(firedAt);
+            // Strictly after this occurrence (and after now when runs were missed), never this occurrence again.
+            var following = NextAfter(firedAt > due ? firedAt : due);
             var tick = new TimerTick(due, IsPastDue: firedAt - due > TimeSpan.FromSeconds(1), last, following);
             try
             {
+                using var timeout = new CancellationTokenSource(hostOptions.FunctionTimeout, time);
+                using var invocation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
                 await using var scope = services.CreateAsyncScope();
-                await function.Handler(scope.ServiceProvider, tick, stoppingToken);
+                await function.Handler(scope.ServiceProvider, tick, invocation.Token);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

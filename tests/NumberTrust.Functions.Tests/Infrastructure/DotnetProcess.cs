@@ -10,15 +10,13 @@ internal sealed record ProcessResult(int ExitCode, string StandardOutput, string
         $"exit code {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
 }
 
-/// <summary>Runs dotnet and build scripts in child processes with an environment the test controls.</summary>
+/// <summary>Runs dotnet in a child process with an environment the test controls.</summary>
 internal static class DotnetProcess
 {
-    // Set by `dotnet test` for its own MSBuild; a child dotnet must choose its own, and a worker mode
-    // forced on the machine must not leak into tests that mean to choose it themselves.
+    // Set by `dotnet test` for its own MSBuild; a child dotnet must choose its own.
     private static readonly string[] InheritedVariablesToDrop =
     [
-        "FunctionsWorkerMode", "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH",
-        "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE", "RestoreSources",
+        "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE",
     ];
 
     public static string Executable => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";

@@ -7,19 +7,10 @@ internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string StandInProject => Path.Combine(Root, "functions", "NumberTrust.Functions.WorkerStandIn");
-
-    public static string ApiList => Path.Combine(StandInProject, "functions-worker-api.txt");
-
     public static string FunctionsProject => Path.Combine(Root, "functions", "NumberTrust.Functions", "NumberTrust.Functions.csproj");
 
-    public static string ProbeScript => Path.Combine(Root, "build", "worker-probe.sh");
-
-    public static string ProbeProject => Path.Combine(Root, "build", "worker-probe", "WorkerProbe.csproj");
-
-    public static string ProbeResultFile => Path.Combine(Root, "build", "worker-probe", "result.props");
-
-    public static string PackagesProps => Path.Combine(Root, "Directory.Packages.props");
+    public static string BuildConfiguration { get; } =
+        typeof(RepoPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BuildConfiguration").Value!;
 
     private static string FindRoot()
     {

@@ -1,6 +1,6 @@
 namespace NumberTrust.Functions.Tests.Infrastructure;
 
-/// <summary>A private folder per test for NuGet caches, build artifacts and probe results, so nothing reaches the machine's own.</summary>
+/// <summary>A private temporary folder, deleted on dispose.</summary>
 internal sealed class TempFolder : IDisposable
 {
     public TempFolder() => Directory.CreateDirectory(Path);

@@ -35,7 +35,7 @@ public sealed class QueueListenerTests
     }
 
     private static QueueListener Listener(StorageAccount storage, QueueFunction function, QueueHostOptions? options = null) =>
-        new(function, storage, options ?? Options, new ServiceCollection().BuildServiceProvider(), TimeProvider.System, NullLogger<QueueListener>.Instance);
+        new(function, storage, Ready.Storage(), options ?? Options, new ServiceCollection().BuildServiceProvider(), TimeProvider.System, NullLogger<QueueListener>.Instance);
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
@@ -105,14 +105,14 @@ public sealed class QueueListenerTests
             Interlocked.Increment(ref calls);
             return Task.CompletedTask;
         }));
-        await storage.RawQueues.GetQueueClient(storage.QueueName("raw")).SendMessageAsync("this is *not* base64!");
+        await storage.RawQueue("raw").SendMessageAsync("this is *not* base64!");
 
         await listener.StartAsync(CancellationToken.None);
         await WaitUntilAsync(async () => await CountAsync(storage, "raw-poison") == 1, "the message is poisoned");
         await listener.StopAsync(CancellationToken.None);
 
         Assert.Equal(0, calls);
-        var poisoned = (await storage.RawQueues.GetQueueClient(storage.QueueName("raw-poison")).ReceiveMessageAsync()).Value;
+        var poisoned = (await storage.RawQueue("raw-poison").ReceiveMessageAsync()).Value;
         Assert.Equal("this is *not* base64!", poisoned.Body.ToString());
     }
 
@@ -156,7 +156,8 @@ public sealed class QueueListenerTests
         Assert.Equal(8, options.NewBatchThreshold);
         Assert.Equal(5, options.MaxDequeueCount);
         Assert.Equal("base64", options.MessageEncoding);
-        Assert.Equal(TimeSpan.FromSeconds(2), options.MaxPollingInterval);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.MaxPollingInterval);
+        Assert.Equal(TimeSpan.FromMinutes(10), options.FunctionTimeout);
 
         var missing = QueueHostOptions.FromHostJson(Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".json"));
         Assert.Equal(16, missing.BatchSize);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NumberTrust.Hosting;
+using NumberTrust.Local.Queues;
 using NumberTrust.Local.Scheduling;
 using NumberTrust.Storage;
 using NumberTrust.Tests.Infrastructure;
@@ -70,7 +71,7 @@ public sealed class TimerRunnerTests
                 return Task.CompletedTask;
             },
         };
-        var runner = new TimerRunner(function, TimerSchedules.Resolve(function, Settings("0 */5 * * * *")), storage,
+        var runner = new TimerRunner(function, TimerSchedules.Resolve(function, Settings("0 */5 * * * *")), storage, Ready.Storage(), new QueueHostOptions(),
             new ServiceCollection().BuildServiceProvider(), time, NullLogger<TimerRunner>.Instance);
 
         await runner.StartAsync(CancellationToken.None);

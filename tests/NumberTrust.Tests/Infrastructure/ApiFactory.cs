@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using NumberTrust.Scanning;
+using NumberTrust.Lookups;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 using NumberTrust.Hosting;
 
 namespace NumberTrust.Tests.Infrastructure;

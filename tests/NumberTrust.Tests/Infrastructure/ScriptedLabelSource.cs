@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using NumberTrust.Numbers;
-using NumberTrust.Scanning;
+using NumberTrust.Lookups;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 
 namespace NumberTrust.Tests.Infrastructure;
 

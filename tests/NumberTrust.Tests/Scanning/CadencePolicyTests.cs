@@ -1,5 +1,7 @@
 using NumberTrust.Numbers;
-using NumberTrust.Scanning;
+using NumberTrust.Lookups;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 
 namespace NumberTrust.Tests.Scanning;
 

@@ -1,4 +1,6 @@
-using NumberTrust.Scanning;
+using NumberTrust.Lookups;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 using static NumberTrust.Tests.Infrastructure.ScriptedLabelSource;
 
 namespace NumberTrust.Tests.Scanning;
@@ -7,7 +9,7 @@ public sealed class LabelStateMachineTests
 {
     private const string Number = "+8613800138000";
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
-    private static readonly ScanOptions Options = new() { UnreadableAfter = 3, CountJumpMinDelta = 10, CountJumpMinRatio = 0.5 };
+    private static readonly LookupOptions Options = new() { UnreadableAfter = 3, CountJumpMinDelta = 10, CountJumpMinRatio = 0.5 };
 
     private static int Severity(string? category) => category switch
     {

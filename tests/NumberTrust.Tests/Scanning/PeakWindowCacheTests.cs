@@ -3,7 +3,9 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
-using NumberTrust.Scanning;
+using NumberTrust.Lookups;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 using NumberTrust.Storage;
 using NumberTrust.Tenants;
 using NumberTrust.Tests.Infrastructure;
@@ -30,8 +32,8 @@ public sealed class PeakWindowCacheTests
         await tenants.CreateIfNotExistsAsync();
         await tenants.AddEntityAsync(new TenantEntity { RowKey = "acme", Name = "Acme", PeakWindows = PeakWindows.Serialize(windows) });
         _reads.Reset();
-        var options = Microsoft.Extensions.Options.Options.Create(new ScanOptions { PeakWindowCacheDuration = duration });
-        return (new PeakWindowCache(storage, _time, options), tenants);
+        var options = Microsoft.Extensions.Options.Options.Create(new SchedulingOptions { PeakWindowCacheDuration = duration });
+        return (new PeakWindowCache(new TenantStore(storage, _time), _time, options), tenants);
     }
 
     private static Task SaveAsync(TableClient tenants, params PeakWindow[] windows) =>

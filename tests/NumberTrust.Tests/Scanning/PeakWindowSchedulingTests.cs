@@ -7,7 +7,9 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using NumberTrust.Hosting;
 using NumberTrust.Numbers;
-using NumberTrust.Scanning;
+using NumberTrust.Lookups;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 using NumberTrust.Storage;
 using NumberTrust.Tests.Infrastructure;
 
@@ -59,7 +61,7 @@ public sealed class PeakWindowSchedulingTests
         for (var shard = 0; shard < DueIndex.Shards; shard++)
         {
             var plan = new PlanShardMessage(PlanShardMessage.CurrentVersion, shard, DateTimeOffset.UnixEpoch, now, now);
-            await planner.PlanShardAsync(new QueueMessageContext($"plan-{shard}", ScanMessageJson.Serialize(plan), 1, null), CancellationToken.None);
+            await planner.PlanShardAsync(new QueueMessageContext($"plan-{shard}", QueueMessageJson.Serialize(plan), 1, null), CancellationToken.None);
         }
     }
 
@@ -79,7 +81,7 @@ public sealed class PeakWindowSchedulingTests
 
         var single = Assert.Single(entries);
         Assert.Equal(single.ChainId(), facts?.DuePartition);
-        Assert.Equal(single.PartitionKey, await DueIndex.CurrentPartitionAsync(storage, e164, facts!.DuePartition!, CancellationToken.None));
+        Assert.Equal(single.PartitionKey, await new ScheduleChains(storage).CurrentPartitionAsync(e164, facts!.DuePartition!, CancellationToken.None));
         return single.DueAt;
     }
 

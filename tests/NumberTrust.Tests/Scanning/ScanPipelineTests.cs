@@ -5,7 +5,9 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using NumberTrust.Hosting;
 using NumberTrust.Numbers;
-using NumberTrust.Scanning;
+using NumberTrust.Lookups;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 using NumberTrust.Storage;
 using NumberTrust.Tests.Infrastructure;
 using static NumberTrust.Tests.Infrastructure.ScriptedLabelSource;
@@ -100,7 +102,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         _source.Script("+8613800138001", "qihoo360", Labeled("fraud", "诈骗电话", 3));
         var worker = _api.Services.GetRequiredService<LookupWorker>();
         var job = new LookupJobMessage(1, "job-dup", "+8613800138001", "CN", "Mobile", "qihoo360", DateTimeOffset.UtcNow, null, 0);
-        var body = ScanMessageJson.Serialize(job);
+        var body = QueueMessageJson.Serialize(job);
 
         await worker.RunAsync(new QueueMessageContext("m1", body, 1, null), CancellationToken.None);
         await worker.RunAsync(new QueueMessageContext("m1", body, 2, null), CancellationToken.None);
@@ -321,8 +323,8 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         header.Cursor = null;
         header.TotalJobs = 0;
         await runs.UpdateEntityAsync(header, header.ETag, TableUpdateMode.Replace);
-        var scans = _api.Services.GetRequiredService<ScansApi>();
-        var page = ScanMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId));
+        var scans = _api.Services.GetRequiredService<ScanRunExpander>();
+        var page = QueueMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId));
         await scans.ExpandAsync(new QueueMessageContext("m-again", page, 2, DateTimeOffset.UtcNow), CancellationToken.None);
 
         // No outcome went back to queued, and the re-sent jobs (same ids) are recognised by the worker.
@@ -342,12 +344,12 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         var location = (await tenant.PostAsync("/api/scans", null)).Headers.Location!.OriginalString;
         await WaitForRunAsync(tenant, location);
         var runs = Storage.Table(TableNames.ScanRuns);
-        var scans = _api.Services.GetRequiredService<ScansApi>();
+        var scans = _api.Services.GetRequiredService<ScanRunExpander>();
         var runId = location[(location.LastIndexOf('/') + 1)..];
         var header = (await runs.GetEntityAsync<ScanRunEntity>(runId, ScanRunEntity.HeaderRow)).Value;
 
         // A late poisoned copy of a page of a run that expanded fully changes nothing.
-        var page = ScanMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId));
+        var page = QueueMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId));
         await scans.HandlePoisonAsync(new QueueMessageContext("p1", page, 1, DateTimeOffset.UtcNow), CancellationToken.None);
         var healthy = await tenant.GetFromJsonAsync<JsonElement>(location);
         Assert.False(healthy.TryGetProperty("failure", out _), healthy.ToString());
@@ -356,7 +358,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         header.Expanded = false;
         header.Cursor = "+8613900020000";
         await runs.UpdateEntityAsync(header, header.ETag, TableUpdateMode.Replace);
-        var stuck = ScanMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId, "+8613900020000"));
+        var stuck = QueueMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId, "+8613900020000"));
         await scans.HandlePoisonAsync(new QueueMessageContext("p2", stuck, 1, DateTimeOffset.UtcNow), CancellationToken.None);
         await scans.HandlePoisonAsync(new QueueMessageContext("p2", stuck, 2, DateTimeOffset.UtcNow), CancellationToken.None);
         var ended = await tenant.GetFromJsonAsync<JsonElement>(location);

@@ -6,7 +6,9 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using NumberTrust.Hosting;
 using NumberTrust.Numbers;
-using NumberTrust.Scanning;
+using NumberTrust.Lookups;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 using NumberTrust.Storage;
 using NumberTrust.Tests.Infrastructure;
 
@@ -49,7 +51,7 @@ public sealed class ScheduleChainTests : IAsyncLifetime
 
     /// <summary>The plan message the queue function gets for the number's shard: everything due up to <paramref name="at"/>.</summary>
     private static QueueMessageContext Plan(string number, DateTimeOffset at, string id = "plan") =>
-        new(id, ScanMessageJson.Serialize(new PlanShardMessage(PlanShardMessage.CurrentVersion, DueIndex.ShardOf(number), DateTimeOffset.UnixEpoch, at, at)), 1, null);
+        new(id, QueueMessageJson.Serialize(new PlanShardMessage(PlanShardMessage.CurrentVersion, DueIndex.ShardOf(number), DateTimeOffset.UnixEpoch, at, at)), 1, null);
 
     private async Task<List<DueEntryEntity>> EntriesAsync(string number)
     {
@@ -68,7 +70,7 @@ public sealed class ScheduleChainTests : IAsyncLifetime
     private async Task<List<LookupJobMessage>> QueuedJobsAsync(string number)
     {
         var peeked = (await Storage.Queue(QueueNames.Lookups).PeekMessagesAsync(32)).Value;
-        return peeked.Select(m => JsonSerializer.Deserialize<LookupJobMessage>(m.Body.ToString(), ApiJson.Options)!).Where(j => j.Number == number).ToList();
+        return peeked.Select(m => QueueMessageJson.Deserialize<LookupJobMessage>(BinaryData.FromString(m.Body.ToString()), LookupJobMessage.CurrentVersion)).Where(j => j.Number == number).ToList();
     }
 
     [Fact]
@@ -90,7 +92,7 @@ public sealed class ScheduleChainTests : IAsyncLifetime
         Assert.Equal(factsBefore.ETag, (await FactsRowAsync(number)).ETag);
         var position = (await Storage.Table(TableNames.ScanPositions).GetEntityAsync<DuePositionEntity>(DueIndex.PositionPartition(number), number)).Value;
         Assert.Equal((anchor.PartitionKey, next.PartitionKey, next.DueAt), (position.Chain, position.DuePartition, position.DueAt));
-        Assert.Equal(next.PartitionKey, await DueIndex.CurrentPartitionAsync(Storage, number, anchor.PartitionKey, CancellationToken.None));
+        Assert.Equal(next.PartitionKey, await new ScheduleChains(Storage).CurrentPartitionAsync(number, anchor.PartitionKey, CancellationToken.None));
         Assert.Single(await QueuedJobsAsync(number));
 
         // The next day's plan moves it again, still on the same chain and still without touching the facts.
@@ -144,7 +146,7 @@ public sealed class ScheduleChainTests : IAsyncLifetime
         await Storage.Table(TableNames.ScanSchedule).UpsertEntityAsync(restart, TableUpdateMode.Replace);
         await Storage.Table(TableNames.Numbers).UpdateEntityAsync(
             new TableEntity(number, NumberFactsEntity.Row) { [nameof(NumberFactsEntity.DuePartition)] = restart.PartitionKey }, ETag.All, TableUpdateMode.Merge);
-        Assert.Equal(restart.PartitionKey, await DueIndex.CurrentPartitionAsync(Storage, number, restart.PartitionKey, CancellationToken.None));
+        Assert.Equal(restart.PartitionKey, await new ScheduleChains(Storage).CurrentPartitionAsync(number, restart.PartitionKey, CancellationToken.None));
 
         // One plan covers both: the restarted chain's entry is planned, the older chain's entry is dropped without a job.
         var jobsBefore = (await QueuedJobsAsync(number)).Count;
@@ -243,8 +245,8 @@ public sealed class ScheduleChainTests : IAsyncLifetime
         Assert.Single(await QueuedJobsAsync(number));
 
         // Poisoned again: the wait doubles and the count goes on; the message carries the count.
-        var again = ScanMessageJson.Serialize(
-            ScanMessageJson.Deserialize<PlanShardMessage>(poisoned.Body, PlanShardMessage.CurrentVersion, m => m.Version) with { Retries = 1 });
+        var again = QueueMessageJson.Serialize(
+            QueueMessageJson.Deserialize<PlanShardMessage>(poisoned.Body, PlanShardMessage.CurrentVersion) with { Retries = 1 });
         sent = DateTimeOffset.UtcNow;
         await Planner.HandlePoisonAsync(new QueueMessageContext("plan-again", again, 1, null), CancellationToken.None);
         status = (await Storage.Table(TableNames.ScheduleStatus).GetEntityAsync<TableEntity>("planner", $"poisoned-{DueIndex.ShardOf(number):D2}")).Value;

@@ -8,7 +8,9 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using NumberTrust.Hosting;
 using NumberTrust.Numbers;
-using NumberTrust.Scanning;
+using NumberTrust.Lookups;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 using NumberTrust.Storage;
 using NumberTrust.Tests.Infrastructure;
 using static NumberTrust.Tests.Infrastructure.ScriptedLabelSource;
@@ -17,7 +19,7 @@ namespace NumberTrust.Tests.Scanning;
 
 /// <summary>
 /// The cheap path for unchanged results: the planner puts the settled state's fingerprint into each job, and a job whose
-/// observation matches it records the check with one write and no read; anything else takes the reading path.
+/// observation matches it records the check with one transaction and no read; anything else takes the reading path.
 /// </summary>
 public sealed class SettledStateTests : IAsyncLifetime
 {
@@ -50,7 +52,7 @@ public sealed class SettledStateTests : IAsyncLifetime
     private LookupWorker Worker => _api.Services.GetRequiredService<LookupWorker>();
 
     private static QueueMessageContext Job(string id, string number, string platform, string? expected) =>
-        new(id, ScanMessageJson.Serialize(new LookupJobMessage(1, id, number, "CN", "Mobile", platform, DateTimeOffset.UtcNow, null, 0, expected)), 1, null);
+        new(id, QueueMessageJson.Serialize(new LookupJobMessage(1, id, number, "CN", "Mobile", platform, DateTimeOffset.UtcNow, null, 0, expected)), 1, null);
 
     private async Task<TableEntity> RowAsync(string number, string row) =>
         (await Storage.Table(TableNames.Numbers).GetEntityAsync<TableEntity>(number, row)).Value;
@@ -71,7 +73,7 @@ public sealed class SettledStateTests : IAsyncLifetime
     public void Fingerprints_of_a_state_and_of_the_observation_that_made_it_agree_and_differ_on_every_field()
     {
         var labeled = Labeled("fraud", "诈骗电话", 7, "360手机卫士");
-        var state = LabelStateMachine.Apply("+8613800138000", "qihoo360", null, labeled, "j1", DateTimeOffset.UtcNow, new ScanOptions(), _ => 0).State;
+        var state = LabelStateMachine.Apply("+8613800138000", "qihoo360", null, labeled, "j1", DateTimeOffset.UtcNow, new LookupOptions(), _ => 0).State;
         state.FollowUpPending = false;
 
         Assert.Equal(LabelFingerprint.Of(labeled), LabelFingerprint.Of(state));
@@ -105,10 +107,11 @@ public sealed class SettledStateTests : IAsyncLifetime
         Assert.Equal(LabelFingerprint.Of(Labeled("fraud", "诈骗电话", 7)), settled);
         var first = await RowAsync(number, LabelStateEntity.RowFor("qihoo360"));
 
-        // Same answer as planned: one merge, no read of the state.
+        // Same answer as planned: one entity-group transaction (state and status row merged), no read of the state.
         _requests.Clear();
         await Worker.RunAsync(Job("j2", number, "qihoo360", settled), CancellationToken.None);
-        Assert.Equal(["PATCH"], _requests.Matching(number[1..]).Select(r => r.Method).ToList());
+        Assert.Empty(_requests.Matching(number[1..]));
+        Assert.Equal(["POST"], _requests.Matching("$batch").Select(r => r.Method).ToList());
         var checkedState = await RowAsync(number, LabelStateEntity.RowFor("qihoo360"));
         Assert.Equal("j2", checkedState.GetString("LastJobId"));
         Assert.True(checkedState.GetDateTimeOffset("LastCheckedAt") > first.GetDateTimeOffset("LastCheckedAt"));
@@ -181,7 +184,7 @@ public sealed class SettledStateTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, $"the planner enqueued {jobs.Count} jobs");
             await Task.Delay(100);
             var peeked = (await Storage.Queue(QueueNames.Lookups).PeekMessagesAsync(32)).Value;
-            jobs = peeked.Select(m => JsonSerializer.Deserialize<LookupJobMessage>(m.Body.ToString(), ApiJson.Options)!).Where(j => j.Number == number).ToList();
+            jobs = peeked.Select(m => QueueMessageJson.Deserialize<LookupJobMessage>(BinaryData.FromString(m.Body.ToString()), LookupJobMessage.CurrentVersion)).Where(j => j.Number == number).ToList();
         }
 
         Assert.Equal(settled, Assert.Single(jobs, j => j.Platform == "qihoo360").Expected);

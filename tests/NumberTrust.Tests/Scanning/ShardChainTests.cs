@@ -5,7 +5,9 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.DependencyInjection;
 using NumberTrust.Hosting;
-using NumberTrust.Scanning;
+using NumberTrust.Lookups;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
 using NumberTrust.Storage;
 using NumberTrust.Tests.Infrastructure;
 
@@ -67,14 +69,14 @@ public sealed class ShardChainTests : IAsyncLifetime
     }
 
     private static PlanShardMessage Read(QueueMessage message) =>
-        ScanMessageJson.Deserialize<PlanShardMessage>(message.Body, PlanShardMessage.CurrentVersion, m => m.Version);
+        QueueMessageJson.Deserialize<PlanShardMessage>(message.Body, PlanShardMessage.CurrentVersion);
 
     private async Task<int> QueuedJobsAsync(string number)
     {
         var jobs = 0;
         foreach (var message in (await Storage.Queue(QueueNames.Lookups).PeekMessagesAsync(32)).Value)
         {
-            jobs += JsonSerializer.Deserialize<LookupJobMessage>(message.Body.ToString(), ApiJson.Options)!.Number == number ? 1 : 0;
+            jobs += QueueMessageJson.Deserialize<LookupJobMessage>(BinaryData.FromString(message.Body.ToString()), LookupJobMessage.CurrentVersion).Number == number ? 1 : 0;
         }
 
         return jobs;
@@ -141,7 +143,7 @@ public sealed class ShardChainTests : IAsyncLifetime
         var numbers = await OneNumberPerShardAsync();
         var at = DateTimeOffset.UtcNow.AddMinutes(1);
         var plan = new PlanShardMessage(PlanShardMessage.CurrentVersion, 4, DateTimeOffset.UnixEpoch, at, at, Next: 6);
-        var context = new QueueMessageContext("plan-4", ScanMessageJson.Serialize(plan), 1, null);
+        var context = new QueueMessageContext("plan-4", QueueMessageJson.Serialize(plan), 1, null);
 
         await Planner.PlanShardAsync(context, CancellationToken.None);
         await Planner.PlanShardAsync(context with { DequeueCount = 2 }, CancellationToken.None); // the lease ran out before the delete
@@ -153,7 +155,7 @@ public sealed class ShardChainTests : IAsyncLifetime
 
         foreach (var successor in successors)
         {
-            await Planner.PlanShardAsync(new QueueMessageContext("plan-6", ScanMessageJson.Serialize(successor), 1, null), CancellationToken.None);
+            await Planner.PlanShardAsync(new QueueMessageContext("plan-6", QueueMessageJson.Serialize(successor), 1, null), CancellationToken.None);
         }
 
         Assert.Equal(1, await QueuedJobsAsync(numbers[6]));
@@ -166,7 +168,7 @@ public sealed class ShardChainTests : IAsyncLifetime
         var at = DateTimeOffset.UtcNow.AddMinutes(1);
         var plan = new PlanShardMessage(PlanShardMessage.CurrentVersion, 13, DateTimeOffset.UnixEpoch, at, at, Next: 15);
 
-        await Planner.HandlePoisonAsync(new QueueMessageContext("poisoned", ScanMessageJson.Serialize(plan), 5, null), CancellationToken.None);
+        await Planner.HandlePoisonAsync(new QueueMessageContext("poisoned", QueueMessageJson.Serialize(plan), 5, null), CancellationToken.None);
 
         // The successor is visible now; the retry only after Scanning:PoisonedPlanRetryDelay (5 minutes by default).
         var visible = Assert.Single(await ReceivePlansAsync());

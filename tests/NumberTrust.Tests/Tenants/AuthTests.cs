@@ -143,10 +143,18 @@ public sealed class AuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_short_admin_key_stops_start_up_with_a_clear_message()
+    public async Task A_short_admin_key_turns_only_the_admin_endpoints_off_and_health_names_it()
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => ApiFactory.StartAsync(new Dictionary<string, string?> { ["Auth:AdminKey"] = "short" }));
+        await using var api = await ApiFactory.StartAsync(new Dictionary<string, string?> { ["Auth:AdminKey"] = "short" });
+        using var admin = api.CreateClient();
+        admin.DefaultRequestHeaders.Add("x-api-key", "short");
 
-        Assert.Contains("Auth:AdminKey must be at least 24 characters", error.ToString(), StringComparison.Ordinal);
+        var refused = await admin.GetAsync("/api/admin/tenants/acme");
+        var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("Auth:AdminKey is set but has 5 characters; it must have at least 24", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var health = await api.CreateClient().GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Contains("Auth:AdminKey is set but has 5 characters", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

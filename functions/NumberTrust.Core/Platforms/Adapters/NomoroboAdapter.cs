@@ -1,11 +1,11 @@
-using NumberTrust.Labels;
 using NumberTrust.Numbers;
 
 namespace NumberTrust.Platforms;
 
 /// <summary>
-/// Nomorobo lookup page <c>/lookup/XXX-XXX-XXXX</c>, NANP numbers only. <c>.profile-preword</c> SCAM / ROBOCALL = Labeled (a
-/// <c>SEVERE</c> rating escalates to Fraud), UNKNOWN = Clean; Nomorobo's own 404 page = Clean (the number is not in its database).
+/// Nomorobo lookup page <c>/lookup/XXX-XXX-XXXX</c>, NANP numbers only. <c>.profile-preword</c> SCAM / ROBOCALL = Labeled with the
+/// category the page states (a <c>SEVERE</c> rating is kept as the result's severity, not turned into a fraud finding), UNKNOWN =
+/// Clean; Nomorobo's own 404 page = Clean (the number is not in its database).
 /// </summary>
 public sealed class NomoroboAdapter(PlatformContext context) : HttpPlatformAdapter(context)
 {
@@ -107,13 +107,6 @@ public sealed class NomoroboAdapter(PlatformContext context) : HttpPlatformAdapt
                 : Clean(response, excerpt, "Nomorobo lists the number as UNKNOWN (not a robocaller).");
         }
 
-        var category = Taxonomy.Classify(PlatformId, preword).Category;
-        if (severe && category is LabelCategory.Robocall or LabelCategory.Spam or LabelCategory.Other)
-        {
-            category = LabelCategory.Fraud;
-        }
-
-        var label = severe ? $"{preword} (SEVERE)" : preword;
-        return Labeled(response, label, null, null, excerpt, category, reason.Length > 0 ? reason : null);
+        return Labeled(response, preword, null, null, excerpt, detail: reason.Length > 0 ? reason : null, severity: severe ? "severe" : null);
     }
 }

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NumberTrust.Health;
+using NumberTrust.Numbers;
+using NumberTrust.Platforms;
+using NumberTrust.ScanRuns;
+using NumberTrust.Scheduling;
+using NumberTrust.Tenants;
+
+namespace NumberTrust.Hosting;
+
+/// <summary>
+/// Every HTTP endpoint, each feature mapping its own group under <c>/api</c>. The local host maps this as it is; the Functions app
+/// builds the same endpoints (<see cref="ApiEndpointTable"/>) and each HTTP trigger runs the endpoint named after its function.
+/// </summary>
+public static class ApiEndpoints
+{
+    public static RouteGroupBuilder MapNumberTrustApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/" + ApiRoutes.Prefix).AddEndpointFilter<ApiErrorFilter>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapHealth();
+        api.MapNumbers();
+        api.MapPlatforms();
+        api.MapScanRuns();
+        api.MapPeakWindows();
+        api.MapAdmin();
+        return api;
+    }
+}

@@ -1,0 +1,41 @@
+namespace NumberTrust.Hosting;
+
+/// <summary>
+/// The name of every function, used by the Functions app's <c>[Function]</c> attributes, the local host's endpoints and listeners,
+/// and <see cref="FunctionTable"/>; a test holds the two hosts to the same list.
+/// </summary>
+public static class FunctionNames
+{
+    public const string GetHealth = nameof(GetHealth);
+
+    public const string PutNumber = nameof(PutNumber);
+    public const string GetNumber = nameof(GetNumber);
+    public const string ListNumbers = nameof(ListNumbers);
+    public const string DeleteNumber = nameof(DeleteNumber);
+    public const string ImportNumbers = nameof(ImportNumbers);
+    public const string GetNumberHistory = nameof(GetNumberHistory);
+
+    public const string ListPlatforms = nameof(ListPlatforms);
+
+    public const string ScanNumber = nameof(ScanNumber);
+    public const string ScanTenant = nameof(ScanTenant);
+    public const string GetScan = nameof(GetScan);
+    public const string ExpandScanRun = nameof(ExpandScanRun);
+    public const string RecordPoisonedScanRun = nameof(RecordPoisonedScanRun);
+
+    public const string GetPeakWindows = nameof(GetPeakWindows);
+    public const string PutPeakWindows = nameof(PutPeakWindows);
+    public const string PullSchedulesForward = nameof(PullSchedulesForward);
+    public const string ScanPlannerTimer = nameof(ScanPlannerTimer);
+    public const string PlanScanShard = nameof(PlanScanShard);
+    public const string ReplanPoisonedShard = nameof(ReplanPoisonedShard);
+
+    public const string LookupLabel = nameof(LookupLabel);
+    public const string RecordPoisonedLookup = nameof(RecordPoisonedLookup);
+
+    public const string PutTenant = nameof(PutTenant);
+    public const string GetTenant = nameof(GetTenant);
+    public const string CreateTenantKey = nameof(CreateTenantKey);
+    public const string ListTenantKeys = nameof(ListTenantKeys);
+    public const string RevokeTenantKey = nameof(RevokeTenantKey);
+}

@@ -1,0 +1,11 @@
+namespace NumberTrust.Hosting;
+
+/// <summary>App setting names that hold NCRONTAB schedules (6 fields, seconds first); functions use them as <c>%Name%</c>.</summary>
+public static class ScheduleSettings
+{
+    /// <summary>How often the scan planner looks for due numbers.</summary>
+    public const string ScanPlanner = "ScanPlannerSchedule";
+
+    /// <summary>The expression the Functions timer trigger resolves from an app setting.</summary>
+    public static string Expression(string setting) => "%" + setting + "%";
+}

@@ -1,0 +1,12 @@
+using NumberTrust.Hosting;
+
+namespace NumberTrust.ScanRuns;
+
+/// <summary>
+/// One page of a tenant-wide on-demand scan to expand into lookup jobs: the registrations after <see cref="After"/> (null = from
+/// the start). Each page is its own message, so a crash costs at most one page of work.
+/// </summary>
+public sealed record ExpandScanRunMessage(int Version, string RunId, string TenantId, string? After = null) : IVersionedMessage
+{
+    public const int CurrentVersion = 1;
+}

@@ -1,0 +1,25 @@
+using Azure.Data.Tables;
+using NumberTrust.Storage;
+
+namespace NumberTrust.ScanRuns;
+
+/// <summary>The job rows of on-demand scan runs: one per platform and number, so progress is one partition query.</summary>
+public sealed class ScanRunStore(StorageAccount storage)
+{
+    public static string JobRow(string platform, string number) => $"{ScanRunEntity.JobRowPrefix}{platform}|{number}";
+
+    /// <summary>The row of a job that has been enqueued but not answered yet.</summary>
+    public static TableEntity QueuedRow(string runId, string platform, string number) => Row(runId, platform, number, ScanJobStatus.Queued, null);
+
+    /// <summary>Records a job's outcome (or its reschedule) on its run.</summary>
+    public Task RecordAsync(string runId, string platform, string number, ScanJobStatus status, string? detail, CancellationToken cancellationToken) =>
+        storage.Table(TableNames.ScanRuns).UpsertEntityAsync(Row(runId, platform, number, status, detail), TableUpdateMode.Replace, cancellationToken);
+
+    private static TableEntity Row(string runId, string platform, string number, ScanJobStatus status, string? detail) => new(runId, JobRow(platform, number))
+    {
+        ["Platform"] = platform,
+        ["Number"] = number,
+        ["Status"] = status.ToString(),
+        ["Detail"] = detail is { Length: > 300 } ? detail[..300] : detail,
+    };
+}
