@@ -268,7 +268,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
 
         Assert.All(new[] { emailService, domain, communication }, r =>
         {
-            Assert.Equal("2023-04-01", (string?)r.Property("apiVersion"));
+            Assert.Equal("2026-03-18", (string?)r.Property("apiVersion"));
             Assert.Equal("global", (string?)r.Resolved("location"));
         });
         Assert.EndsWith("'AzureManagedDomain')]", (string?)domain.Property("name"), StringComparison.Ordinal);
@@ -305,7 +305,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
 
         Assert.Equal(("api", "name"), CompiledTemplate.ModuleOutputReference(outputs["SERVICE_API_NAME"]!["value"]));
         Assert.Equal(("api", "name"), CompiledTemplate.ModuleOutputReference(outputs["AZURE_FUNCTION_APP_NAME"]!["value"]));
-        Assert.Equal("[format('https://{0}', reference(resourceId('Microsoft.Web/sites', parameters('functionAppName')), '2024-04-01').defaultHostName)]", compiled.ModuleOutputValue(outputs["SERVICE_API_URI"]!["value"]));
+        Assert.Equal("[format('https://{0}', reference(resourceId('Microsoft.Web/sites', parameters('functionAppName')), '2025-03-01').defaultHostName)]", compiled.ModuleOutputValue(outputs["SERVICE_API_URI"]!["value"]));
         Assert.Equal(("storage", "name"), CompiledTemplate.ModuleOutputReference(outputs["AZURE_STORAGE_ACCOUNT_NAME"]!["value"]));
     }
 
