@@ -1,6 +1,7 @@
 // Azure Communication Services Email with an Azure-managed sender domain
 // (DoNotReply@<guid>.azurecomm.net). The app sends through the communication service's REST
-// endpoint with its managed identity, so the identity gets a role on that one resource.
+// endpoint with its managed identity, so the identity gets a role on that one resource and the
+// resource's access keys are disabled.
 
 param emailServiceName string
 param communicationServiceName string
@@ -38,6 +39,8 @@ resource communicationService 'Microsoft.Communication/communicationServices@202
   tags: tags
   properties: {
     dataLocation: dataLocation
+    // The app sends with its managed identity (Entra ID), so access keys and connection strings are switched off.
+    disableLocalAuth: true
     linkedDomains: [
       managedDomain.id
     ]

@@ -266,11 +266,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
         var domain = compiled.Single("Microsoft.Communication/emailServices/domains");
         var communication = compiled.Single("Microsoft.Communication/communicationServices");
 
-        Assert.All(new[] { emailService, domain, communication }, r =>
-        {
-            Assert.Equal("2026-03-18", (string?)r.Property("apiVersion"));
-            Assert.Equal("global", (string?)r.Resolved("location"));
-        });
+        Assert.All(new[] { emailService, domain, communication }, r => Assert.Equal("global", (string?)r.Resolved("location")));
         Assert.EndsWith("'AzureManagedDomain')]", (string?)domain.Property("name"), StringComparison.Ordinal);
         Assert.Equal("AzureManaged", (string?)domain.Resolved("properties.domainManagement"));
         var linked = Assert.Single((JArray)communication.Property("properties.linkedDomains")!);
@@ -280,6 +276,19 @@ public sealed class TemplateTests(CompiledTemplate compiled)
         Assert.Equal(
             (string?)emailService.Resolved("properties.dataLocation"),
             (string?)communication.Resolved("properties.dataLocation"));
+    }
+
+    [Fact]
+    public void Communication_service_turns_off_its_access_keys()
+    {
+        // The app authenticates with its managed identity; keys would be a second, unrotated way in.
+        var communication = compiled.Single("Microsoft.Communication/communicationServices");
+
+        Assert.True((bool?)communication.Resolved("properties.disableLocalAuth"));
+        // disableLocalAuth exists from API version 2025-05-01; 2023-04-01 ignores it (bicep warns BCP037, which fails the build test).
+        Assert.True(
+            string.CompareOrdinal((string?)communication.Property("apiVersion"), "2025-05-01") >= 0,
+            $"API version {communication.Property("apiVersion")} cannot turn local auth off");
     }
 
     [Theory]
