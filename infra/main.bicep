@@ -114,6 +114,11 @@ module email 'modules/email.bicep' = {
 module api 'modules/function-app.bicep' = {
   name: 'api'
   scope: rg
+  // The host starts as soon as the site exists and reaches storage with the identity; without its data roles
+  // the first deployment's host gets 403 until someone restarts it.
+  dependsOn: [
+    appStorageAccess
+  ]
   params: {
     planName: '${abbrs.webServerFarms}${resourceToken}'
     functionAppName: functionAppName

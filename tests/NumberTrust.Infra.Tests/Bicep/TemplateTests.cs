@@ -110,6 +110,18 @@ public sealed class TemplateTests(CompiledTemplate compiled)
     }
 
     [Fact]
+    public void Function_app_waits_for_the_storage_role_assignments()
+    {
+        // The host reaches storage with the identity as soon as the site exists; before the roles exist it gets 403.
+        var api = compiled.Module("api");
+
+        Assert.Contains("storage-access-app", api.DeploymentsDependedOn);
+        var access = compiled.Module("storage-access-app");
+        Assert.Equal(("identity", "principalId"), CompiledTemplate.ModuleOutputReference(access.PassedParameters?["principalId"]?["value"]));
+        Assert.Equal(3, compiled.ResourcesOfType("Microsoft.Authorization/roleAssignments").Count(r => ReferenceEquals(r.Scope.Template, access.Template)));
+    }
+
+    [Fact]
     public void Function_app_is_https_only_with_ftps_disabled_and_tls_1_2()
     {
         var app = FunctionApp;
