@@ -32,6 +32,26 @@ param emailDataLocation string = 'United States'
 @description('NCRONTAB schedule of the scan planner timer (6 fields, seconds first).')
 param scanPlannerSchedule string = '0 */5 * * * *'
 
+// The app's tables and queues (NumberTrust.Storage.TableNames.All and NumberTrust.Hosting.QueueNames.All in
+// NumberTrust.Core). The infra tests compare these lists with Core's, so a table or queue added there fails them until added here.
+var tableNames = [
+  'Tenants'
+  'ApiKeys'
+  'Registrations'
+  'Numbers'
+  'ScheduleStatus'
+  'ScanSchedule'
+  'ScanPositions'
+  'ScanRuns'
+]
+var queueNames = [
+  'scan-plans'
+  'lookups'
+  'scan-runs'
+  'schedule-pulls'
+  'alerts'
+]
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -65,6 +85,8 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    tableNames: tableNames
+    queueNames: queueNames
   }
 }
 
