@@ -1,5 +1,5 @@
-// NumberTrust on Azure: a Flex Consumption function app that reaches storage, Application
-// Insights and Communication Services Email with one user-assigned managed identity.
+// NumberTrust on Azure: a Flex Consumption function app that reaches storage, Key Vault,
+// Application Insights and Communication Services Email with one user-assigned managed identity.
 // Deployed by `azd up`; see docs/deploy.md. Plain modules only (no registry modules), so
 // `bicep build` works offline.
 targetScope = 'subscription'
@@ -25,6 +25,23 @@ param principalId string = ''
 @minLength(32)
 @description('The admin API key the app checks on admin endpoints (x-api-key). Set with `azd env set ADMIN_API_KEY <value>`.')
 param adminApiKey string
+
+// Platform credentials. A platform that needs credentials is on when they are given and off otherwise; each value goes
+// to Key Vault and reaches the app only as a Key Vault reference. Empty (azd: variable not set) means not given.
+@secure()
+@description('Telnyx API key (`azd env set TELNYX_API_KEY ...`); turns the telnyx platform on.')
+param telnyxApiKey string = ''
+
+@secure()
+@description('Tencent Cloud SecretId (`azd env set TENCENT_SECRET_ID ...`); with the SecretKey it turns the tencent platform on.')
+param tencentSecretId string = ''
+
+@secure()
+@description('Tencent Cloud SecretKey (`azd env set TENCENT_SECRET_KEY ...`).')
+param tencentSecretKey string = ''
+
+@description('Tencent Cloud SMPN billing resource id (`azd env set TENCENT_RESOURCE_ID ...`); not a secret.')
+param tencentResourceId string = ''
 
 @description('Data location of the Communication Services resources.')
 param emailDataLocation string = 'United States'
@@ -133,11 +150,26 @@ module email 'modules/email.bicep' = {
   }
 }
 
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    readerPrincipalId: identity.outputs.principalId
+    adminApiKey: adminApiKey
+    telnyxApiKey: telnyxApiKey
+    tencentSecretId: tencentSecretId
+    tencentSecretKey: tencentSecretKey
+  }
+}
+
 module api 'modules/function-app.bicep' = {
   name: 'api'
   scope: rg
   // The host starts as soon as the site exists and reaches storage with the identity; without its data roles
-  // the first deployment's host gets 403 until someone restarts it.
+  // the first deployment's host gets 403 until someone restarts it. (The vault role comes with keyVault's outputs.)
   dependsOn: [
     appStorageAccess
   ]
@@ -156,7 +188,11 @@ module api 'modules/function-app.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     emailEndpoint: email.outputs.endpoint
     emailSenderAddress: email.outputs.senderAddress
-    adminApiKey: adminApiKey
+    adminApiKeySecretUri: keyVault.outputs.adminApiKeySecretUri
+    telnyxApiKeySecretUri: keyVault.outputs.telnyxApiKeySecretUri
+    tencentSecretIdSecretUri: keyVault.outputs.tencentSecretIdSecretUri
+    tencentSecretKeySecretUri: keyVault.outputs.tencentSecretKeySecretUri
+    tencentResourceId: tencentResourceId
     scanPlannerSchedule: scanPlannerSchedule
   }
 }
@@ -168,3 +204,4 @@ output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name

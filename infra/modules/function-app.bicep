@@ -20,8 +20,16 @@ param applicationInsightsName string
 param emailEndpoint string
 param emailSenderAddress string
 
-@secure()
-param adminApiKey string
+@description('Key Vault secret URI (versioned) of the admin API key.')
+param adminApiKeySecretUri string
+
+@description('Key Vault secret URIs of the platform credentials; empty when the credential was not given.')
+param telnyxApiKeySecretUri string
+param tencentSecretIdSecretUri string
+param tencentSecretKeySecretUri string
+
+@description('Tencent Cloud SMPN billing resource id (not a secret); empty leaves the setting out.')
+param tencentResourceId string
 
 @description('NCRONTAB (6 fields, seconds first) for the scan planner timer.')
 param scanPlannerSchedule string
@@ -69,6 +77,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references in the app settings are resolved with the app's only identity.
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -94,10 +104,15 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       }
     }
   }
+}
 
-  resource appSettings 'config' = {
-    name: 'appsettings'
-    properties: {
+// Settings are merged into the site's current ones (portal edits survive a provision); see app-settings.bicep.
+module settings 'app-settings.bicep' = {
+  name: 'api-appsettings'
+  params: {
+    functionAppName: functionApp.name
+    currentAppSettings: list(resourceId('Microsoft.Web/sites/config', functionApp.name, 'appsettings'), '2025-03-01').properties
+    appSettings: {
       // Host storage and the app's own tables and queues: one account, reached with the identity.
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
@@ -109,11 +124,23 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       Email__Endpoint: emailEndpoint
       Email__SenderAddress: emailSenderAddress
       Email__ClientId: identityClientId
-      Auth__AdminKey: adminApiKey
+      Auth__AdminKey: '@Microsoft.KeyVault(SecretUri=${adminApiKeySecretUri})'
       ScanPlannerSchedule: scanPlannerSchedule
       // Plan a tick's 16 shards 2 at a time: each gets the instance's whole planner concurrency and ends within the function
       // timeout even when 1,000,000 numbers are due at once (the default, 16 at once, is for Azurite; see ScanOptions).
       Scanning__PlannerShardsInFlight: '2'
+    }
+    // A platform that needs credentials turns itself on when it finds them, so each credential setting exists only
+    // when the credential was given. Platforms that need none are on by default; nothing here sets Platforms__*__Enabled.
+    optionalAppSettings: {
+      Platforms__telnyx__ApiKey: empty(telnyxApiKeySecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${telnyxApiKeySecretUri})'
+      Platforms__tencent__SecretId: empty(tencentSecretIdSecretUri)
+        ? ''
+        : '@Microsoft.KeyVault(SecretUri=${tencentSecretIdSecretUri})'
+      Platforms__tencent__SecretKey: empty(tencentSecretKeySecretUri)
+        ? ''
+        : '@Microsoft.KeyVault(SecretUri=${tencentSecretKeySecretUri})'
+      Platforms__tencent__ResourceId: tencentResourceId
     }
   }
 }
