@@ -1,6 +1,7 @@
 // Flex Consumption plan and the function app. All host and app storage access goes through
-// the user-assigned identity (no connection strings); FUNCTIONS_WORKER_RUNTIME and
-// FUNCTIONS_EXTENSION_VERSION are not app settings on Flex: functionAppConfig.runtime replaces them.
+// the user-assigned identity (no connection strings), secrets arrive as Key Vault references;
+// FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION are not app settings on Flex:
+// functionAppConfig.runtime replaces them.
 
 param planName string
 param functionAppName string
@@ -23,7 +24,7 @@ param emailSenderAddress string
 @description('Key Vault secret URI (versioned) of the admin API key.')
 param adminApiKeySecretUri string
 
-@description('Key Vault secret URIs of the platform credentials; empty when the credential was not given.')
+// Key Vault secret URIs of the platform credentials; empty when the credential was not given.
 param telnyxApiKeySecretUri string
 param tencentSecretIdSecretUri string
 param tencentSecretKeySecretUri string
