@@ -1,5 +1,5 @@
-// NumberTrust on Azure: a Flex Consumption function app that reaches storage, Application
-// Insights and Communication Services Email with one user-assigned managed identity.
+// NumberTrust on Azure: a Flex Consumption function app that reaches storage, Key Vault,
+// Application Insights and Communication Services Email with one user-assigned managed identity.
 // Deployed by `azd up`; see docs/deploy.md. Plain modules only (no registry modules), so
 // `bicep build` works offline.
 targetScope = 'subscription'
@@ -26,11 +26,48 @@ param principalId string = ''
 @description('The admin API key the app checks on admin endpoints (x-api-key). Set with `azd env set ADMIN_API_KEY <value>`.')
 param adminApiKey string
 
+// Platform credentials. A platform that needs credentials is on when they are given and off otherwise; each value goes
+// to Key Vault and reaches the app only as a Key Vault reference. Empty (azd: variable not set) means not given.
+@secure()
+@description('Telnyx API key (`azd env set TELNYX_API_KEY ...`); turns the telnyx platform on.')
+param telnyxApiKey string = ''
+
+@secure()
+@description('Tencent Cloud SecretId (`azd env set TENCENT_SECRET_ID ...`); with the SecretKey it turns the tencent platform on.')
+param tencentSecretId string = ''
+
+@secure()
+@description('Tencent Cloud SecretKey (`azd env set TENCENT_SECRET_KEY ...`).')
+param tencentSecretKey string = ''
+
+@description('Tencent Cloud SMPN billing resource id (`azd env set TENCENT_RESOURCE_ID ...`); not a secret.')
+param tencentResourceId string = ''
+
 @description('Data location of the Communication Services resources.')
 param emailDataLocation string = 'United States'
 
 @description('NCRONTAB schedule of the scan planner timer (6 fields, seconds first).')
 param scanPlannerSchedule string = '0 */5 * * * *'
+
+// The app's tables and queues (NumberTrust.Storage.TableNames.All and NumberTrust.Hosting.QueueNames.All in
+// NumberTrust.Core). The infra tests compare these lists with Core's, so a table or queue added there fails them until added here.
+var tableNames = [
+  'Tenants'
+  'ApiKeys'
+  'Registrations'
+  'Numbers'
+  'ScheduleStatus'
+  'ScanSchedule'
+  'ScanPositions'
+  'ScanRuns'
+]
+var queueNames = [
+  'scan-plans'
+  'lookups'
+  'scan-runs'
+  'schedule-pulls'
+  'alerts'
+]
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -41,7 +78,7 @@ var serviceName = 'api'
 var functionAppName = '${abbrs.webSitesFunctions}${serviceName}-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
   location: location
   tags: tags
@@ -65,6 +102,8 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    tableNames: tableNames
+    queueNames: queueNames
   }
 }
 
@@ -111,9 +150,29 @@ module email 'modules/email.bicep' = {
   }
 }
 
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    readerPrincipalId: identity.outputs.principalId
+    adminApiKey: adminApiKey
+    telnyxApiKey: telnyxApiKey
+    tencentSecretId: tencentSecretId
+    tencentSecretKey: tencentSecretKey
+  }
+}
+
 module api 'modules/function-app.bicep' = {
   name: 'api'
   scope: rg
+  // The host starts as soon as the site exists and reaches storage with the identity; without its data roles
+  // the first deployment's host gets 403 until someone restarts it. (The vault role comes with keyVault's outputs.)
+  dependsOn: [
+    appStorageAccess
+  ]
   params: {
     planName: '${abbrs.webServerFarms}${resourceToken}'
     functionAppName: functionAppName
@@ -129,7 +188,11 @@ module api 'modules/function-app.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     emailEndpoint: email.outputs.endpoint
     emailSenderAddress: email.outputs.senderAddress
-    adminApiKey: adminApiKey
+    adminApiKeySecretUri: keyVault.outputs.adminApiKeySecretUri
+    telnyxApiKeySecretUri: keyVault.outputs.telnyxApiKeySecretUri
+    tencentSecretIdSecretUri: keyVault.outputs.tencentSecretIdSecretUri
+    tencentSecretKeySecretUri: keyVault.outputs.tencentSecretKeySecretUri
+    tencentResourceId: tencentResourceId
     scanPlannerSchedule: scanPlannerSchedule
   }
 }
@@ -141,3 +204,4 @@ output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name

@@ -1,6 +1,7 @@
 // Azure Communication Services Email with an Azure-managed sender domain
 // (DoNotReply@<guid>.azurecomm.net). The app sends through the communication service's REST
-// endpoint with its managed identity, so the identity gets a role on that one resource.
+// endpoint with its managed identity, so the identity gets a role on that one resource and the
+// resource's access keys are disabled.
 
 param emailServiceName string
 param communicationServiceName string
@@ -12,7 +13,7 @@ param dataLocation string
 @description('Principal id of the managed identity that sends email.')
 param senderPrincipalId string
 
-resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
+resource emailService 'Microsoft.Communication/emailServices@2026-03-18' = {
   name: emailServiceName
   location: 'global'
   tags: tags
@@ -21,7 +22,7 @@ resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
   }
 }
 
-resource managedDomain 'Microsoft.Communication/emailServices/domains@2023-04-01' = {
+resource managedDomain 'Microsoft.Communication/emailServices/domains@2026-03-18' = {
   parent: emailService
   name: 'AzureManagedDomain'
   location: 'global'
@@ -32,12 +33,14 @@ resource managedDomain 'Microsoft.Communication/emailServices/domains@2023-04-01
   }
 }
 
-resource communicationService 'Microsoft.Communication/communicationServices@2023-04-01' = {
+resource communicationService 'Microsoft.Communication/communicationServices@2026-03-18' = {
   name: communicationServiceName
   location: 'global'
   tags: tags
   properties: {
     dataLocation: dataLocation
+    // The app sends with its managed identity (Entra ID), so access keys and connection strings are switched off.
+    disableLocalAuth: true
     linkedDomains: [
       managedDomain.id
     ]

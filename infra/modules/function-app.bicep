@@ -1,6 +1,7 @@
 // Flex Consumption plan and the function app. All host and app storage access goes through
-// the user-assigned identity (no connection strings); FUNCTIONS_WORKER_RUNTIME and
-// FUNCTIONS_EXTENSION_VERSION are not app settings on Flex: functionAppConfig.runtime replaces them.
+// the user-assigned identity (no connection strings), secrets arrive as Key Vault references;
+// FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION are not app settings on Flex:
+// functionAppConfig.runtime replaces them.
 
 param planName string
 param functionAppName string
@@ -20,8 +21,16 @@ param applicationInsightsName string
 param emailEndpoint string
 param emailSenderAddress string
 
-@secure()
-param adminApiKey string
+@description('Key Vault secret URI (versioned) of the admin API key.')
+param adminApiKeySecretUri string
+
+// Key Vault secret URIs of the platform credentials; empty when the credential was not given.
+param telnyxApiKeySecretUri string
+param tencentSecretIdSecretUri string
+param tencentSecretKeySecretUri string
+
+@description('Tencent Cloud SMPN billing resource id (not a secret); empty leaves the setting out.')
+param tencentResourceId string
 
 @description('NCRONTAB (6 fields, seconds first) for the scan planner timer.')
 param scanPlannerSchedule string
@@ -41,7 +50,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -55,7 +64,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   name: functionAppName
   location: location
   tags: union(tags, { 'azd-service-name': serviceName })
@@ -69,6 +78,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references in the app settings are resolved with the app's only identity.
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -94,10 +105,15 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       }
     }
   }
+}
 
-  resource appSettings 'config' = {
-    name: 'appsettings'
-    properties: {
+// Settings are merged into the site's current ones (portal edits survive a provision); see app-settings.bicep.
+module settings 'app-settings.bicep' = {
+  name: 'api-appsettings'
+  params: {
+    functionAppName: functionApp.name
+    currentAppSettings: list(resourceId('Microsoft.Web/sites/config', functionApp.name, 'appsettings'), '2025-03-01').properties
+    appSettings: {
       // Host storage and the app's own tables and queues: one account, reached with the identity.
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
@@ -109,11 +125,23 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Email__Endpoint: emailEndpoint
       Email__SenderAddress: emailSenderAddress
       Email__ClientId: identityClientId
-      Auth__AdminKey: adminApiKey
+      Auth__AdminKey: '@Microsoft.KeyVault(SecretUri=${adminApiKeySecretUri})'
       ScanPlannerSchedule: scanPlannerSchedule
       // Plan a tick's 16 shards 2 at a time: each gets the instance's whole planner concurrency and ends within the function
       // timeout even when 1,000,000 numbers are due at once (the default, 16 at once, is for Azurite; see ScanOptions).
       Scanning__PlannerShardsInFlight: '2'
+    }
+    // A platform that needs credentials turns itself on when it finds them, so each credential setting exists only
+    // when the credential was given. Platforms that need none are on by default; nothing here sets Platforms__*__Enabled.
+    optionalAppSettings: {
+      Platforms__telnyx__ApiKey: empty(telnyxApiKeySecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${telnyxApiKeySecretUri})'
+      Platforms__tencent__SecretId: empty(tencentSecretIdSecretUri)
+        ? ''
+        : '@Microsoft.KeyVault(SecretUri=${tencentSecretIdSecretUri})'
+      Platforms__tencent__SecretKey: empty(tencentSecretKeySecretUri)
+        ? ''
+        : '@Microsoft.KeyVault(SecretUri=${tencentSecretKeySecretUri})'
+      Platforms__tencent__ResourceId: tencentResourceId
     }
   }
 }

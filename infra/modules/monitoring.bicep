@@ -9,7 +9,7 @@ param tags object
 @description('Principal id of the managed identity that publishes telemetry.')
 param publisherPrincipalId string
 
-resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
   name: logAnalyticsName
   location: location
   tags: tags

@@ -14,6 +14,11 @@ public sealed class MainParametersTests(CompiledTemplate compiled)
     [InlineData("location", "${AZURE_LOCATION}")]
     [InlineData("principalId", "${AZURE_PRINCIPAL_ID}")]
     [InlineData("adminApiKey", "${ADMIN_API_KEY}")]
+    // Unset azd variables become empty strings, and an empty credential leaves its platform off.
+    [InlineData("telnyxApiKey", "${TELNYX_API_KEY}")]
+    [InlineData("tencentSecretId", "${TENCENT_SECRET_ID}")]
+    [InlineData("tencentSecretKey", "${TENCENT_SECRET_KEY}")]
+    [InlineData("tencentResourceId", "${TENCENT_RESOURCE_ID}")]
     public void Parameters_file_maps_azd_variable(string parameter, string value)
     {
         Assert.Equal(value, (string?)Parameters()[parameter]?["value"]);

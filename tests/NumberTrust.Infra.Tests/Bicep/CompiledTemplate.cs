@@ -104,6 +104,9 @@ public sealed partial class CompiledTemplate : IAsyncLifetime
                 scope,
                 (string?)resource["name"],
                 (string?)resource["condition"])
+            {
+                Deployment = resource,
+            }
             : null;
 
     // Bicep emits "resources" as an array, or as an object keyed by symbolic name (language version 2.0).
@@ -159,6 +162,20 @@ public sealed partial record DeploymentScope(
 
     /// <summary>True when neither this module nor any module above it is conditional.</summary>
     public bool IsUnconditional => Condition is null && (Parent?.IsUnconditional ?? true);
+
+    /// <summary>The Microsoft.Resources/deployments resource that deploys this module (null for the main template).</summary>
+    public JObject? Deployment { get; init; }
+
+    /// <summary>Names of the module deployments this module's deployment waits for (its dependsOn).</summary>
+    public IReadOnlyList<string> DeploymentsDependedOn =>
+        (Deployment?["dependsOn"] as JArray ?? [])
+            .Select(d => DependsOnDeploymentPattern().Match((string?)d ?? ""))
+            .Where(m => m.Success)
+            .Select(m => m.Groups["name"].Value)
+            .ToList();
+
+    [GeneratedRegex(@"'Microsoft\.Resources/deployments', '(?<name>[^']+)'\)\]$")]
+    private static partial Regex DependsOnDeploymentPattern();
 
     [GeneratedRegex(@"^\[parameters\('([^']+)'\)\]$")]
     private static partial Regex ParameterPattern();

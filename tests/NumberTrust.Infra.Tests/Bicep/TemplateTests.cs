@@ -11,6 +11,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     private const string CommunicationAndEmailServiceOwner = "09976791-48a7-449e-bb21-39d1a415f350";
+    private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
 
     public static TheoryData<string> AppSettingNames =>
     [
@@ -26,6 +27,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
         "Email__ClientId",
         "Auth__AdminKey",
         "ScanPlannerSchedule",
+        "Scanning__PlannerShardsInFlight",
     ];
 
     public static TheoryData<string> AppIdentityRoles =>
@@ -35,6 +37,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
         StorageTableDataContributor,
         MonitoringMetricsPublisher,
         CommunicationAndEmailServiceOwner,
+        KeyVaultSecretsUser,
     ];
 
     public static TheoryData<string> StorageDataRoles =>
@@ -46,8 +49,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
 
     private TemplateResource FunctionApp => compiled.Single("Microsoft.Web/sites");
 
-    private TemplateResource AppSettings => compiled.ResourcesOfType("Microsoft.Web/sites/config")
-        .Single(r => ((string?)r.Resource["name"])?.Contains("'appsettings'", StringComparison.Ordinal) == true);
+    private FunctionAppSettings AppSettings => new(compiled);
 
     [Fact]
     public void Resource_group_is_rg_environment_name_at_subscription_scope()
@@ -110,6 +112,18 @@ public sealed class TemplateTests(CompiledTemplate compiled)
     }
 
     [Fact]
+    public void Function_app_waits_for_the_storage_role_assignments()
+    {
+        // The host reaches storage with the identity as soon as the site exists; before the roles exist it gets 403.
+        var api = compiled.Module("api");
+
+        Assert.Contains("storage-access-app", api.DeploymentsDependedOn);
+        var access = compiled.Module("storage-access-app");
+        Assert.Equal(("identity", "principalId"), CompiledTemplate.ModuleOutputReference(access.PassedParameters?["principalId"]?["value"]));
+        Assert.Equal(3, compiled.ResourcesOfType("Microsoft.Authorization/roleAssignments").Count(r => ReferenceEquals(r.Scope.Template, access.Template)));
+    }
+
+    [Fact]
     public void Function_app_is_https_only_with_ftps_disabled_and_tls_1_2()
     {
         var app = FunctionApp;
@@ -158,6 +172,14 @@ public sealed class TemplateTests(CompiledTemplate compiled)
     }
 
     [Fact]
+    public void Key_vault_role_is_scoped_to_the_vault()
+    {
+        var assignment = Assert.Single(RoleAssignments(KeyVaultSecretsUser));
+
+        Assert.Contains("Microsoft.KeyVault/vaults", (string?)assignment.Property("scope"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Email_role_is_scoped_to_the_communication_service()
     {
         var assignment = Assert.Single(RoleAssignments(CommunicationAndEmailServiceOwner));
@@ -190,10 +212,10 @@ public sealed class TemplateTests(CompiledTemplate compiled)
     [MemberData(nameof(AppSettingNames))]
     public void Function_app_has_setting(string name)
     {
-        var settings = (JObject)AppSettings.Property("properties")!;
+        var settings = AppSettings;
 
-        Assert.True(settings.ContainsKey(name), $"{name} missing; settings are: {string.Join(", ", settings.Properties().Select(p => p.Name))}");
-        Assert.NotEqual(JTokenType.Null, AppSettings.Resolved($"properties.{name}")?.Type ?? JTokenType.Null);
+        Assert.True(settings.Always.ContainsKey(name), $"{name} missing; settings are: {string.Join(", ", settings.Names)}");
+        Assert.NotEqual(JTokenType.Null, settings.Resolved(name)?.Type ?? JTokenType.Null);
     }
 
     [Fact]
@@ -201,16 +223,16 @@ public sealed class TemplateTests(CompiledTemplate compiled)
     {
         var settings = AppSettings;
 
-        Assert.Equal("managedidentity", (string?)settings.Resolved("properties.AzureWebJobsStorage__credential"));
-        Assert.Equal(("identity", "clientId"), CompiledTemplate.ModuleOutputReference(settings.Resolved("properties.AzureWebJobsStorage__clientId")));
+        Assert.Equal("managedidentity", (string?)settings.Resolved("AzureWebJobsStorage__credential"));
+        Assert.Equal(("identity", "clientId"), CompiledTemplate.ModuleOutputReference(settings.Resolved("AzureWebJobsStorage__clientId")));
         foreach (var service in new[] { "blob", "queue", "table" })
         {
-            var endpoint = compiled.ModuleOutputValue(settings.Resolved($"properties.AzureWebJobsStorage__{service}ServiceUri"));
+            var endpoint = compiled.ModuleOutputValue(settings.Resolved($"AzureWebJobsStorage__{service}ServiceUri"));
             Assert.Contains($"primaryEndpoints.{service}", endpoint, StringComparison.Ordinal);
         }
 
         // Flex Consumption rejects these; a connection-string AzureWebJobsStorage would need shared keys.
-        var names = ((JObject)settings.Property("properties")!).Properties().Select(p => p.Name).ToList();
+        var names = settings.Names;
         Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", names);
         Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", names);
         Assert.DoesNotContain("AzureWebJobsStorage", names);
@@ -221,9 +243,9 @@ public sealed class TemplateTests(CompiledTemplate compiled)
     {
         var settings = AppSettings;
 
-        Assert.Equal("[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]", (string?)settings.Property("properties.APPLICATIONINSIGHTS_AUTHENTICATION_STRING"));
-        Assert.Equal(("identity", "clientId"), CompiledTemplate.ModuleOutputReference(settings.Scope.Resolve("[parameters('identityClientId')]")));
-        Assert.Contains("ConnectionString", (string?)settings.Property("properties.APPLICATIONINSIGHTS_CONNECTION_STRING"), StringComparison.Ordinal);
+        Assert.Equal("[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]", (string?)settings.Raw("APPLICATIONINSIGHTS_AUTHENTICATION_STRING"));
+        Assert.Equal(("identity", "clientId"), CompiledTemplate.ModuleOutputReference(settings.Caller.Resolve("[parameters('identityClientId')]")));
+        Assert.Contains("ConnectionString", (string?)settings.Raw("APPLICATIONINSIGHTS_CONNECTION_STRING"), StringComparison.Ordinal);
         Assert.True((bool?)compiled.Single("Microsoft.Insights/components").Resolved("properties.DisableLocalAuth"));
     }
 
@@ -232,31 +254,19 @@ public sealed class TemplateTests(CompiledTemplate compiled)
     {
         var settings = AppSettings;
 
-        var endpoint = compiled.ModuleOutputValue(settings.Resolved("properties.Email__Endpoint"));
+        var endpoint = compiled.ModuleOutputValue(settings.Resolved("Email__Endpoint"));
         Assert.Matches(@"^\[format\('https://\{0\}', reference\(resourceId\('Microsoft\.Communication/communicationServices'.*\)\.hostName\)\]$", endpoint);
 
-        var sender = compiled.ModuleOutputValue(settings.Resolved("properties.Email__SenderAddress"));
+        var sender = compiled.ModuleOutputValue(settings.Resolved("Email__SenderAddress"));
         Assert.Matches(@"^\[format\('DoNotReply@\{0\}', reference\(resourceId\('Microsoft\.Communication/emailServices/domains'.*\)\.fromSenderDomain\)\]$", sender);
 
-        Assert.Equal(("identity", "clientId"), CompiledTemplate.ModuleOutputReference(settings.Resolved("properties.Email__ClientId")));
-    }
-
-    [Fact]
-    public void Admin_key_comes_from_a_secure_parameter_with_no_default()
-    {
-        Assert.Equal("[parameters('adminApiKey')]", (string?)AppSettings.Resolved("properties.Auth__AdminKey"));
-        var parameter = (JObject)compiled.Template["parameters"]!["adminApiKey"]!;
-        Assert.Equal("securestring", (string?)parameter["type"]);
-        Assert.False(parameter.ContainsKey("defaultValue"));
-        Assert.DoesNotContain(
-            ((JObject)compiled.Template["outputs"]!).Properties(),
-            o => o.Value.ToString().Contains("adminApiKey", StringComparison.Ordinal));
+        Assert.Equal(("identity", "clientId"), CompiledTemplate.ModuleOutputReference(settings.Resolved("Email__ClientId")));
     }
 
     [Fact]
     public void Scan_planner_runs_every_five_minutes()
     {
-        Assert.Equal("0 */5 * * * *", (string?)AppSettings.Resolved("properties.ScanPlannerSchedule"));
+        Assert.Equal("0 */5 * * * *", (string?)AppSettings.Resolved("ScanPlannerSchedule"));
     }
 
     [Fact]
@@ -266,11 +276,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
         var domain = compiled.Single("Microsoft.Communication/emailServices/domains");
         var communication = compiled.Single("Microsoft.Communication/communicationServices");
 
-        Assert.All(new[] { emailService, domain, communication }, r =>
-        {
-            Assert.Equal("2023-04-01", (string?)r.Property("apiVersion"));
-            Assert.Equal("global", (string?)r.Resolved("location"));
-        });
+        Assert.All(new[] { emailService, domain, communication }, r => Assert.Equal("global", (string?)r.Resolved("location")));
         Assert.EndsWith("'AzureManagedDomain')]", (string?)domain.Property("name"), StringComparison.Ordinal);
         Assert.Equal("AzureManaged", (string?)domain.Resolved("properties.domainManagement"));
         var linked = Assert.Single((JArray)communication.Property("properties.linkedDomains")!);
@@ -282,6 +288,19 @@ public sealed class TemplateTests(CompiledTemplate compiled)
             (string?)communication.Resolved("properties.dataLocation"));
     }
 
+    [Fact]
+    public void Communication_service_turns_off_its_access_keys()
+    {
+        // The app authenticates with its managed identity; keys would be a second, unrotated way in.
+        var communication = compiled.Single("Microsoft.Communication/communicationServices");
+
+        Assert.True((bool?)communication.Resolved("properties.disableLocalAuth"));
+        // disableLocalAuth exists from API version 2025-05-01; 2023-04-01 ignores it (bicep warns BCP037, which fails the build test).
+        Assert.True(
+            string.CompareOrdinal((string?)communication.Property("apiVersion"), "2025-05-01") >= 0,
+            $"API version {communication.Property("apiVersion")} cannot turn local auth off");
+    }
+
     [Theory]
     [InlineData("AZURE_LOCATION")]
     [InlineData("AZURE_TENANT_ID")]
@@ -290,6 +309,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
     [InlineData("SERVICE_API_NAME")]
     [InlineData("SERVICE_API_URI")]
     [InlineData("AZURE_STORAGE_ACCOUNT_NAME")]
+    [InlineData("AZURE_KEY_VAULT_NAME")]
     public void Template_outputs(string name)
     {
         var output = compiled.Template["outputs"]?[name];
@@ -305,7 +325,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
 
         Assert.Equal(("api", "name"), CompiledTemplate.ModuleOutputReference(outputs["SERVICE_API_NAME"]!["value"]));
         Assert.Equal(("api", "name"), CompiledTemplate.ModuleOutputReference(outputs["AZURE_FUNCTION_APP_NAME"]!["value"]));
-        Assert.Equal("[format('https://{0}', reference(resourceId('Microsoft.Web/sites', parameters('functionAppName')), '2024-04-01').defaultHostName)]", compiled.ModuleOutputValue(outputs["SERVICE_API_URI"]!["value"]));
+        Assert.Equal("[format('https://{0}', reference(resourceId('Microsoft.Web/sites', parameters('functionAppName')), '2025-03-01').defaultHostName)]", compiled.ModuleOutputValue(outputs["SERVICE_API_URI"]!["value"]));
         Assert.Equal(("storage", "name"), CompiledTemplate.ModuleOutputReference(outputs["AZURE_STORAGE_ACCOUNT_NAME"]!["value"]));
     }
 
