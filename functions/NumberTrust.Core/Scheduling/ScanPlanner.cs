@@ -31,7 +31,7 @@ public sealed partial class ScanPlanner(
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromMinutes(2);
 
     private static readonly TimeSpan MinBusyWait = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan MaxBusyWait = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MaxBusyWait = TimeSpan.FromSeconds(10);
 
     public async Task TickAsync(TimerTick tick, CancellationToken cancellationToken)
     {

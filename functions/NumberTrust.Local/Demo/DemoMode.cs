@@ -33,23 +33,35 @@ public static class DemoMode
 
 /// <summary>Creates the demo tenant, a key for it, registers the demo numbers and keeps scanning them for a few minutes.</summary>
 public sealed partial class DemoSeeder(
-    StorageAccount storage, NumberStore numbers, ScanRunService scans, PlatformSimulator simulator, TimeProvider time, ILogger<DemoSeeder> logger)
-    : BackgroundService
+    StorageReadiness readiness, TenantStore tenants, NumberStore numbers, ScanRunService scans, PlatformSimulator simulator, TimeProvider time,
+    ILogger<DemoSeeder> logger) : BackgroundService
 {
     public const string TenantId = "demo";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Duration = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await SeedAsync(stoppingToken);
+            // Storage first (the seeder used to race table creation); then keep trying, since a failed seed must not stop the host.
+            await readiness.WaitAsync(stoppingToken);
+            while (!await TryAsync(() => SeedAsync(stoppingToken), stoppingToken))
+            {
+                await Task.Delay(RetryDelay, time, stoppingToken);
+            }
+
             var until = time.GetUtcNow() + Duration;
             while (time.GetUtcNow() < until)
             {
-                var run = await scans.StartTenantScanAsync(TenantId, stoppingToken);
-                Log.Scanning(logger, run.PartitionKey);
+                await TryAsync(
+                    async () =>
+                    {
+                        var run = await scans.StartTenantScanAsync(TenantId, stoppingToken);
+                        Log.Scanning(logger, run.PartitionKey);
+                    },
+                    stoppingToken);
                 await Task.Delay(Interval, time, stoppingToken);
             }
         }
@@ -58,16 +70,24 @@ public sealed partial class DemoSeeder(
         }
     }
 
+    private async Task<bool> TryAsync(Func<Task> step, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await step();
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            Log.StepFailed(logger, e.GetType().Name, e.Message.Split('\n')[0]);
+            return false;
+        }
+    }
+
     private async Task SeedAsync(CancellationToken cancellationToken)
     {
-        await storage.Table(TableNames.Tenants).UpsertEntityAsync(
-            new TenantEntity { RowKey = TenantId, Name = "Demo company", DefaultRegion = "CN", CreatedAt = time.GetUtcNow() },
-            TableUpdateMode.Replace, cancellationToken);
-        var (keyId, key) = ApiKeys.Create();
-        _ = ApiKeys.TryParse(key, out _, out var secret);
-        await storage.Table(TableNames.ApiKeys).AddEntityAsync(
-            new ApiKeyEntity { PartitionKey = keyId, TenantId = TenantId, Name = "demo", SecretHash = ApiKeys.Hash(secret!), CreatedAt = time.GetUtcNow() },
-            cancellationToken);
+        await tenants.PutAsync(TenantId, "Demo company", "CN", cancellationToken);
+        var (_, key) = await tenants.CreateKeyAsync(TenantId, "demo", cancellationToken);
 
         foreach (var demo in DemoScript.Numbers)
         {
@@ -86,5 +106,8 @@ public sealed partial class DemoSeeder(
 
         [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Demo mode: scan run {RunId} started for the demo tenant")]
         public static partial void Scanning(ILogger logger, string runId);
+
+        [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "Demo mode: a step failed and is retried ({ErrorType}: {Reason})")]
+        public static partial void StepFailed(ILogger logger, string errorType, string reason);
     }
 }

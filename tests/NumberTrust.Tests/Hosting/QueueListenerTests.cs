@@ -96,6 +96,36 @@ public sealed class QueueListenerTests
     }
 
     [Fact]
+    public async Task An_invocation_past_function_timeout_is_cancelled_and_counts_as_a_failed_attempt()
+    {
+        var storage = await StorageAsync("slow");
+        var attempts = new ConcurrentBag<long>();
+        var cancelled = 0;
+        var listener = Listener(storage, new QueueFunction("Slow", "slow", async (_, message, token) =>
+        {
+            attempts.Add(message.DequeueCount);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, token);
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref cancelled);
+                throw;
+            }
+        }), Options with { FunctionTimeout = TimeSpan.FromMilliseconds(300), MaxDequeueCount = 2 });
+        await storage.Queue("slow").SendMessageAsync("payload");
+
+        await listener.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(async () => await CountAsync(storage, "slow-poison") == 1, "the timed-out message is poisoned");
+        await listener.StopAsync(CancellationToken.None);
+
+        Assert.Equal([1L, 2L], attempts.Order());
+        Assert.Equal(2, cancelled);
+        Assert.Equal(0, await CountAsync(storage, "slow"));
+    }
+
+    [Fact]
     public async Task A_message_that_is_not_base64_goes_to_poison_at_once()
     {
         var storage = await StorageAsync("raw");

@@ -105,4 +105,47 @@ public sealed class TimerRunnerTests
 
         Assert.Fail($"The schedule status never recorded next = {next:o}.");
     }
+
+    [Fact]
+    public async Task A_delay_that_ends_a_little_early_does_not_fire_the_same_occurrence_twice()
+    {
+        var storage = new StorageAccount(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = await Azurite.ConnectionStringAsync(),
+            ["Storage:Prefix"] = Azurite.NewPrefix(),
+        }).Build(), []);
+        var ticks = new List<TimerTick>();
+        var function = Function with
+        {
+            Handler = (_, tick, _) =>
+            {
+                lock (ticks)
+                {
+                    ticks.Add(tick);
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+        var runner = new TimerRunner(function, TimerSchedules.Resolve(function, Settings("* * * * * *")), storage, Ready.Storage(), new QueueHostOptions(),
+            new ServiceCollection().BuildServiceProvider(), new EarlyTimers(), NullLogger<TimerRunner>.Instance);
+
+        await runner.StartAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await runner.StopAsync(CancellationToken.None);
+
+        lock (ticks)
+        {
+            Assert.InRange(ticks.Count, 2, 5);
+            Assert.Equal(ticks.Count, ticks.Select(t => t.ScheduledAt).Distinct().Count());
+            Assert.All(ticks, t => Assert.Equal(0, t.ScheduledAt.Millisecond));
+        }
+    }
+
+    /// <summary>The system clock, with timers that fire 30 ms before they are due (as a coarse timer can).</summary>
+    private sealed class EarlyTimers : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            System.CreateTimer(callback, state, dueTime > TimeSpan.FromMilliseconds(40) ? dueTime - TimeSpan.FromMilliseconds(30) : dueTime, period);
+    }
 }
