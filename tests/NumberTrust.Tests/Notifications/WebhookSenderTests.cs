@@ -350,6 +350,21 @@ public sealed class WebhookSenderTests
     }
 
     [Fact]
+    public async Task A_delivery_without_secrets_or_with_a_header_breaking_id_is_a_result_not_an_exception()
+    {
+        await using var receiver = await StartReceiverAsync();
+        var url = receiver.AddEndpoint(Path, WebhookSecret.Generate().Value);
+        using var sender = Sender(WebhookUrlPolicy.LocalHost);
+
+        var unsigned = await sender.SendAsync(new WebhookDelivery(url, "msg_unsigned", Body, []), None);
+        var injected = await sender.SendAsync(Delivery(url, "msg_1\r\nX-Injected: yes", WebhookSecret.Generate()), None);
+
+        Assert.Equal(WebhookAttemptOutcome.Other, unsigned.Outcome);
+        Assert.Equal(WebhookAttemptOutcome.Other, injected.Outcome);
+        Assert.Empty(receiver.Deliveries);
+    }
+
+    [Fact]
     public async Task An_unknown_path_is_answered_404_and_still_recorded()
     {
         await using var receiver = await StartReceiverAsync();

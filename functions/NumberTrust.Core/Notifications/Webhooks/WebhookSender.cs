@@ -58,6 +58,12 @@ public sealed partial class WebhookSender : IDisposable
             return Finish(delivery, Failure(WebhookAttemptOutcome.BlockedAddress, started, refused));
         }
 
+        if (!IsValidId(delivery.WebhookId) || delivery.Secrets is not { Count: > 0 })
+        {
+            return Finish(delivery, Failure(WebhookAttemptOutcome.Other, started,
+                "A delivery needs a webhook id of 1 to 256 visible ASCII characters and at least one secret; nothing was sent."));
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ReadOnlyMemoryContent(delivery.Body) };
         var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -86,7 +92,7 @@ public sealed partial class WebhookSender : IDisposable
         {
             return Finish(delivery, Failure(Classify(e), started, Messages(e)));
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or AuthenticationException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or AuthenticationException)
         {
             return Finish(delivery, Failure(WebhookAttemptOutcome.Other, started, Messages(e)));
         }
@@ -184,6 +190,9 @@ public sealed partial class WebhookSender : IDisposable
 
         return cleaned.ToString().Trim();
     }
+
+    /// <summary>Visible ASCII only: the id goes into a header verbatim, and a CR/LF in it would split the header (injection).</summary>
+    private static bool IsValidId(string? id) => id is { Length: > 0 and <= 256 } && id.All(c => c is > ' ' and <= '~');
 
     private static WebhookAttemptOutcome Classify(HttpRequestException exception)
     {
