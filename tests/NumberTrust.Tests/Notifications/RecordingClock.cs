@@ -31,6 +31,4 @@ internal sealed class RecordingClock : TimeProvider
 
     /// <summary>The due time of the next timer created (waits for it; fails after 30 s of real time).</summary>
     public async Task<TimeSpan> NextTimerAsync() => await _timers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-
-    public bool HasPendingTimerReport => _timers.Reader.TryPeek(out _);
 }
