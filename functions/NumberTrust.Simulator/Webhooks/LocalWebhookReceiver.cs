@@ -294,6 +294,8 @@ public sealed partial class LocalWebhookReceiver : IAsyncDisposable
         {
             while (written < size)
             {
+                // Kestrel may accept writes after the client left; the abort token is what says so.
+                cancellationToken.ThrowIfCancellationRequested();
                 var n = (int)Math.Min(chunk.Length, size - written);
                 await response.Body.WriteAsync(chunk.AsMemory(0, n), cancellationToken);
                 written += n;

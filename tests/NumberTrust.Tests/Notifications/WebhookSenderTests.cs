@@ -195,7 +195,8 @@ public sealed class WebhookSenderTests
         var secret = WebhookSecret.Generate();
         await using var receiver = await StartReceiverAsync();
         var url = receiver.AddEndpoint(Path, secret.Value);
-        receiver.Script(Path, new WebhookResponseScript(Status: 200, BodyBytes: 256L * 1024 * 1024));
+        // 1 TiB: a sender reading it all would end in Timeout, never in Succeeded.
+        receiver.Script(Path, new WebhookResponseScript(Status: 200, BodyBytes: 1L << 40));
         using var sender = Sender(WebhookUrlPolicy.LocalHost);
 
         var result = await sender.SendAsync(Delivery(url, "msg_large", secret), None);
