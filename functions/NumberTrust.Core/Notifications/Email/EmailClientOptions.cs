@@ -6,7 +6,7 @@ namespace NumberTrust.Notifications.Email;
 
 /// <summary>
 /// Pipeline settings of an <see cref="EmailClient"/>. <see cref="ClientOptions.Retry"/> bounds the attempts of every request
-/// (429, 408 and 5xx and transport failures are retried, Retry-After honoured up to <see cref="RetryOptions.MaxDelay"/>);
+/// (408, 429, 500, 502, 503, 504 and transport failures are retried, Retry-After honoured up to <see cref="RetryOptions.MaxDelay"/>);
 /// <see cref="ClientOptions.Transport"/> lets tests trust a local certificate.
 /// </summary>
 public sealed class EmailClientOptions : ClientOptions
