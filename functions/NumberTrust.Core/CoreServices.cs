@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NumberTrust.Hosting;
 using NumberTrust.Lookups;
+using NumberTrust.Notifications;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
 using NumberTrust.ScanRuns;
@@ -64,6 +65,7 @@ public static class CoreServices
         services.AddSingleton<PlatformSelection>();
         services.AddSingleton<TrustScorer>();
         services.AddSingleton<LookupWorker>();
+        services.AddSingleton<EventPublisher>();
 
         services.AddCheckedOptions<SchedulingOptions>(configuration, SchedulingOptions.Section);
         services.AddSingleton<ScheduleChains>();

@@ -4,6 +4,8 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NumberTrust.Hosting;
+using System.Text.Json.Nodes;
+using NumberTrust.Notifications;
 using NumberTrust.Numbers;
 using NumberTrust.ScanRuns;
 using NumberTrust.Storage;
@@ -19,7 +21,7 @@ namespace NumberTrust.Lookups;
 /// summaries) run after the transaction and are redone by whoever next finds them pending.
 /// </summary>
 public sealed partial class LookupWorker(
-    StorageAccount storage, ILabelSource source, PlatformSelection platforms, ScanRunStore runs, IOptions<LookupOptions> options,
+    StorageAccount storage, ILabelSource source, PlatformSelection platforms, ScanRunStore runs, EventPublisher publisher, IOptions<LookupOptions> options,
     ILabelSeverity severity, TimeProvider time, ILogger<LookupWorker> logger)
 {
     /// <summary>Partition prefix of the rows (in the scan-runs table) that remember why a job's last attempt failed.</summary>
@@ -284,11 +286,21 @@ public sealed partial class LookupWorker(
                 continue; // another follow-up claimed it
             }
 
-            var message = new LabelEventMessage(
-                LabelEventMessage.CurrentVersion, row.EventId, Enum.Parse<LabelEventType>(row.Type), number, row.Platform, row.FromCategory,
-                row.ToCategory, row.Direction, row.FromCount, row.ToCount, row.LabelText, row.OccurredAt);
-            await storage.Queue(QueueNames.Alerts).SendMessageAsync(QueueMessageJson.Serialize(message), cancellationToken: cancellationToken);
-            NumberTrustTelemetry.EventsSent.Add(1, new KeyValuePair<string, object?>("type", row.Type));
+            var type = Enum.Parse<LabelEventType>(row.Type);
+            await publisher.PublishAsync(
+                new NotificationEvent(
+                    NotificationEvent.CurrentVersion, row.EventId, EventTypes.ForLabel(type), row.OccurredAt, number, null, row.Platform,
+                    row.ToCategory ?? row.FromCategory,
+                    new JsonObject
+                    {
+                        ["fromCategory"] = row.FromCategory,
+                        ["toCategory"] = row.ToCategory,
+                        ["direction"] = row.Direction,
+                        ["fromCount"] = row.FromCount,
+                        ["toCount"] = row.ToCount,
+                        ["labelText"] = row.LabelText,
+                    }),
+                cancellationToken);
             await table.UpdateEntityAsync(
                 new TableEntity(number, row.RowKey) { [nameof(LabelEventEntity.Dispatched)] = true }, claim.Headers.ETag ?? ETag.All, TableUpdateMode.Merge, cancellationToken);
         }

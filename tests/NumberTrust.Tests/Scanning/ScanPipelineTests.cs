@@ -85,7 +85,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         var alerts = (await Storage.Queue(QueueNames.Alerts).PeekMessagesAsync(32)).Value;
         var alert = Assert.Single(alerts);
         var message = JsonDocument.Parse(alert.Body.ToString()).RootElement;
-        Assert.Equal("newLabel", message.GetProperty("type").GetString());
+        Assert.Equal("label.new", message.GetProperty("type").GetString());
         Assert.Equal("+8613800138000", message.GetProperty("number").GetString());
         Assert.Equal("qihoo360", message.GetProperty("platform").GetString());
 
