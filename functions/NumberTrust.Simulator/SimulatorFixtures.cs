@@ -42,6 +42,7 @@ public static class SimulatorFixtures
         [SimulatedPlatforms.Baidu] =
         [
             ("desktop", "desktop-labeled.html", "desktop-clean.html"),
+            ("desktop-label-only", "desktop-label-only.html", null),
             ("mobile", "mobile-labeled.html", "mobile-clean.html"),
             ("wap", "wap-labeled.html", "wap-clean.html"),
         ],

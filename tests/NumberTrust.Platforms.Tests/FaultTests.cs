@@ -30,7 +30,15 @@ public sealed class FaultTests
     [MemberData(nameof(Cases))]
     public async Task Fault_gives_unknown_with_its_reason(string platform, FaultKind kind, UnknownReason expected)
     {
-        await using var harness = await PlatformHarness.StartAsync();
+        // A hang lasts 20 s at the simulator: a 2 s timeout is the outcome whatever the machine's load; every other fault gets 30 s.
+        await using var harness = await PlatformHarness.StartAsync(s =>
+        {
+            if (kind == FaultKind.Hang)
+            {
+                s[$"Platforms:{platform}:Timeout"] = "00:00:02";
+                s[$"Platforms:{platform}:AttemptTimeout"] = "00:00:00.800";
+            }
+        });
         var number = PlatformHarness.NumberFor(platform);
         harness.Simulator.Script(platform, number.E164, NumberScript.Clean());
         harness.Simulator.InjectFault(platform, new FaultSpec(kind, RetryAfter: TimeSpan.FromSeconds(45)));

@@ -22,6 +22,22 @@ public sealed class FixtureCorpusTests
         { SimulatedPlatforms.Nomorobo, "profile", "ROBOCALL", 41, null, LabelCategory.Robocall },
     };
 
+    [Fact]
+    public async Task A_baidu_card_with_only_its_label_element_is_labeled_with_that_label_and_no_count()
+    {
+        await using var harness = await PlatformHarness.StartAsync();
+        var number = PlatformHarness.NumberFor(SimulatedPlatforms.Baidu);
+        harness.Simulator.Script(SimulatedPlatforms.Baidu, number.E164, NumberScript.Labeled("诈骗电话", 9).WithLayout("desktop-label-only"));
+
+        var result = await harness.LookupAsync(SimulatedPlatforms.Baidu, number);
+
+        Assert.Equal(LookupOutcome.Labeled, result.Outcome);
+        Assert.Equal(LabelCategory.Fraud, result.Category);
+        Assert.Equal("诈骗电话", result.LabelText);
+        Assert.Null(result.ReportCount);
+        Assert.Null(result.SourceApp);
+    }
+
     [Theory]
     [MemberData(nameof(LabeledLayouts))]
     public async Task Labeled_layout_is_read_with_category_text_count_and_source(string platform, string layout, string label, int count, string? source, LabelCategory category)

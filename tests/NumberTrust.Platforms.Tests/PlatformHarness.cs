@@ -43,8 +43,9 @@ public sealed class PlatformHarness : IAsyncDisposable
         platform is SimulatedPlatforms.Telnyx or SimulatedPlatforms.Nomorobo ? UsNumber : CnMobile;
 
     /// <summary>
-    /// Starts a simulator and the adapters. Tests get short timeouts, one quick retry, high pacing limits, and a breaker that only
-    /// trips when a test lowers <c>BreakerMinimumThroughput</c>.
+    /// Starts a simulator and the adapters. Tests get timeouts far beyond any answer's work (so a loaded machine never turns a
+    /// fault into a Timeout; a test of hanging sets its own short ones), one quick retry, high pacing limits, and a breaker that
+    /// only trips when a test lowers <c>BreakerMinimumThroughput</c>.
     /// </summary>
     public static async Task<PlatformHarness> StartAsync(
         Action<Dictionary<string, string?>>? configure = null, TimeProvider? adapterTime = null, TimeProvider? simulatorTime = null,
@@ -60,8 +61,8 @@ public sealed class PlatformHarness : IAsyncDisposable
         var settings = new Dictionary<string, string?>(simulator.AdapterConfiguration(), StringComparer.OrdinalIgnoreCase);
         foreach (var id in AllPlatforms)
         {
-            settings[$"Platforms:{id}:Timeout"] = "00:00:02";
-            settings[$"Platforms:{id}:AttemptTimeout"] = "00:00:00.800";
+            settings[$"Platforms:{id}:Timeout"] = "00:00:30";
+            settings[$"Platforms:{id}:AttemptTimeout"] = "00:00:10";
             settings[$"Platforms:{id}:MaxRetries"] = "1";
             settings[$"Platforms:{id}:RetryDelay"] = "00:00:00.010";
             settings[$"Platforms:{id}:RequestsPerSecond"] = "1000";

@@ -128,7 +128,10 @@ public sealed partial class BaiduAdapter(PlatformContext context) : HttpPlatform
         var word = document.QuerySelector(".op_fraudphone_word");
         if (word is null)
         {
-            return null;
+            // A card variant carries only the label element, without the count or source line: the label is still readable.
+            return document.QuerySelector(".op_fraudphone_label") is { } only && PageText.TextOf(only) is { Length: > 0 } text
+                ? new Card(text, null, null, PageText.TextOf(only.Closest(".result-op, .c-container, .result") ?? only.ParentElement ?? only))
+                : null;
         }
 
         var container = word.Closest(".result-op, .c-container, .result") ?? word.ParentElement ?? word;
