@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.OpenApi;
 using NumberTrust.Hosting;
 using NumberTrust.Local.Azurite;
@@ -38,6 +39,13 @@ public static class LocalHost
         builder.Services.AddNumberTrustCore(builder.Configuration);
         builder.AddLocalTelemetry();
         builder.Services.AddProblemDetails();
+        // Routing's content-type matcher would answer a wrong media type with 415 before the endpoint's API-key filter runs;
+        // the handlers check media types themselves, after authentication (the Accepts metadata stays, for OpenAPI).
+        var accepts = builder.Services.SingleOrDefault(d => d.ImplementationType?.Name == "AcceptsMatcherPolicy");
+        if (accepts is not null)
+        {
+            builder.Services.Remove(accepts);
+        }
         builder.Services.AddOpenApi("v1", options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
@@ -124,8 +132,13 @@ public static class LocalHost
     public static WebApplication UseNumberTrustLocalHost(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // Every bodiless error the app produces (unknown route, wrong method) gets a ProblemDetails body.
+        app.UseStatusCodePages(context => Problems.Problem(
+                context.HttpContext.Response.StatusCode,
+                ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode),
+                $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} cannot be answered.")
+            .ExecuteAsync(context.HttpContext));
+        app.MapOpenApi("/openapi/v1.json");
         app.MapNumberTrustApi();
         return app;
     }

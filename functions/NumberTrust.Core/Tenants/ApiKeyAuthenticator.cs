@@ -34,19 +34,26 @@ public sealed partial class ApiKeyAuthenticator(
             return new(null, Problems.Unauthorized(MissingKey));
         }
 
+        // A valid key is never throttled; an address that keeps failing is refused before it can cost a storage read.
         var address = ClientAddress(http);
+        if (!ApiKeys.TryParse(presented, out var keyId, out var secret))
+        {
+            return Throttled(address) is { } throttledBadShape ? new(null, throttledBadShape) : Failed(address);
+        }
+
+        var cacheKey = "apikey:" + keyId;
+        if (cache.TryGetValue(cacheKey, out CachedKey? cached) && cached is { Tenant: not null } && ApiKeys.Matches(secret, cached.SecretHash))
+        {
+            return new(cached.Tenant, null);
+        }
+
         if (Throttled(address) is { } throttled)
         {
             return new(null, throttled);
         }
 
-        if (!ApiKeys.TryParse(presented, out var keyId, out var secret))
-        {
-            return Failed(address);
-        }
-
-        var cacheKey = "apikey:" + keyId;
-        if (!cache.TryGetValue(cacheKey, out CachedKey? entry) || entry is null)
+        var entry = cached;
+        if (entry is null)
         {
             entry = await LoadAsync(keyId, cancellationToken);
             var ttl = entry.Tenant is null ? options.Value.UnknownKeyCacheDuration : options.Value.KeyCacheDuration;
