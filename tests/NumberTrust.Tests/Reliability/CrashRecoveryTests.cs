@@ -108,9 +108,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 await Task.Delay(random.Next(2000, 9000));
                 var progress = await http.GetFromJsonAsync<JsonElement>(location);
                 output.WriteLine($"kill {kill}: {progress.GetProperty("platforms")}");
-                host.Kill(entireProcessTree: true);
-                await host.WaitForExitAsync();
-                host.Dispose();
+                await host.DisposeAsync();
                 host = await StartHostAsync(environment, http);
             }
 
@@ -140,8 +138,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         }
         finally
         {
-            host.Kill(entireProcessTree: true);
-            host.Dispose();
+            await host.DisposeAsync();
         }
     }
 
@@ -207,45 +204,10 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         output.WriteLine($"{history.Count} history rows, {events.Count} events, {labeledStates} labeled states, {delivered.Count - ids.Count} redeliveries of the same event id after kills");
     }
 
-    private async Task<Process> StartHostAsync(Dictionary<string, string> environment, HttpClient http)
+    private static async Task<LocalHostProcess> StartHostAsync(Dictionary<string, string> environment, HttpClient http)
     {
-        var dll = typeof(CrashRecoveryTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LocalHostAssembly").Value!;
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                output.WriteLine("host: " + e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(process.HasExited, $"the local host exited with code {(process.HasExited ? process.ExitCode : 0)}");
-            try
-            {
-                using var probe = new HttpRequestMessage(HttpMethod.Get, "/api/health");
-                if ((await http.SendAsync(probe)).IsSuccessStatusCode)
-                {
-                    return process;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the local host did not become healthy within 60 s");
-            await Task.Delay(200);
-        }
+        var host = LocalHostProcess.Start(environment);
+        await host.WaitHealthyAsync(http, TimeSpan.FromSeconds(60));
+        return host;
     }
 }

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+
+namespace NumberTrust.Tests.Infrastructure;
+
+/// <summary>The built local host (NumberTrust.Local.dll) as a child process, for tests that kill it or need it exactly as users run it.</summary>
+public sealed class LocalHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private LocalHostProcess(Process process) => _process = process;
+
+    public static string Assembly { get; } =
+        typeof(LocalHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LocalHostAssembly").Value!;
+
+    /// <summary>Everything the host wrote to stdout and stderr so far.</summary>
+    public IReadOnlyCollection<string> Lines => _lines.ToArray();
+
+    public bool HasExited => _process.HasExited;
+
+    public static LocalHostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(Assembly)!,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        start.ArgumentList.Add(Assembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var host = new LocalHostProcess(Process.Start(start)!);
+        host._process.OutputDataReceived += (_, e) => host.Add(e.Data);
+        host._process.ErrorDataReceived += (_, e) => host.Add(e.Data);
+        host._process.BeginOutputReadLine();
+        host._process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Waits until a line of the host's output satisfies <paramref name="match"/>; fails if the host exits first.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (_lines.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            Assert.False(_process.HasExited, $"the local host exited (code {(_process.HasExited ? _process.ExitCode : 0)}) before {what}:\n{string.Join('\n', _lines.TakeLast(40))}");
+            Assert.True(DateTime.UtcNow < deadline, $"{what} did not happen within {timeout}:\n{string.Join('\n', _lines.TakeLast(40))}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until the host answers its health endpoint with 200.</summary>
+    public async Task WaitHealthyAsync(HttpClient http, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            Assert.False(_process.HasExited, $"the local host exited (code {(_process.HasExited ? _process.ExitCode : 0)}):\n{string.Join('\n', _lines.TakeLast(40))}");
+            try
+            {
+                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the local host did not become healthy within {timeout}:\n{string.Join('\n', _lines.TakeLast(40))}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as when a machine dies.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private void Add(string? line)
+    {
+        if (line is not null && _lines.Count < 20_000)
+        {
+            _lines.Enqueue(line);
+        }
+    }
+}
