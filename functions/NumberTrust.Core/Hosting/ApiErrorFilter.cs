@@ -23,6 +23,12 @@ public sealed partial class ApiErrorFilter(ILogger<ApiErrorFilter> logger) : IEn
             Log.StorageUnavailable(logger, context.HttpContext.Request.Method, context.HttpContext.Request.Path, reason);
             return new RetryAfterResult(Problems.Unavailable("Storage is not available right now; try again shortly. " + reason), RetryAfter);
         }
+        catch (RequestFailedException e) when (e.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
+        {
+            // Optimistic rounds ran out while others kept writing the same rows: nothing was half-written, the client may retry.
+            Log.Contended(logger, context.HttpContext.Request.Method, context.HttpContext.Request.Path, e.Status);
+            return new RetryAfterResult(Problems.Problem(StatusCodes.Status409Conflict, "Conflict", "Others changed this data at the same moment; try again."), TimeSpan.FromSeconds(1));
+        }
     }
 
     /// <summary>Why an exception means storage is unavailable, or null when it means something else.</summary>
@@ -37,6 +43,9 @@ public sealed partial class ApiErrorFilter(ILogger<ApiErrorFilter> logger) : IEn
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "{Method} {Path}: gave up on contended storage writes ({Status})")]
+        public static partial void Contended(ILogger logger, string method, string path, int status);
+
         [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "{Method} {Path}: storage unavailable {Reason}")]
         public static partial void StorageUnavailable(ILogger logger, string method, string path, string reason);
     }

@@ -179,7 +179,7 @@ public sealed class NumberImporter(StorageAccount storage, NumberStore store, Pl
 
                 var writes = chunk.Zip(entities, (row, entity) => new NumberStore.NumberPartitionWrite(
                     row.Number, entity, RegistrationEntity.MayNeedSchedule(existing.GetValueOrDefault(entity.RowKey))));
-                await store.WriteNumberPartitionsAsync(tenantId, writes.ToList(), NumberPartitionConcurrency, cancellationToken);
+                var pending = await store.WriteNumberPartitionsAsync(tenantId, writes.ToList(), NumberPartitionConcurrency, cancellationToken);
 
                 var actions = entities.Select(e => existing.TryGetValue(e.RowKey, out var old)
                     ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, e, old.ETag)
@@ -187,6 +187,7 @@ public sealed class NumberImporter(StorageAccount storage, NumberStore store, Pl
                 try
                 {
                     await registrations.SubmitTransactionAsync(actions, cancellationToken);
+                    await store.FinishCopiesAsync(entities, pending, NumberPartitionConcurrency, cancellationToken);
                     break;
                 }
                 catch (TableTransactionFailedException e) when (attempt < 3 && e.Status is 404 or 409 or 412)

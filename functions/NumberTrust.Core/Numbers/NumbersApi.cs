@@ -65,11 +65,11 @@ public static class NumbersApi
         {
             return Problems.PreconditionFailed(entity is null
                 ? $"{number.Value.E164} is not registered, so If-Match cannot match."
-                : $"{number.Value.E164} has changed (current ETag {entity.ETag}).");
+                : $"{number.Value.E164} has changed (current ETag {entity.EntityTag}).");
         }
 
-        request.HttpContext.Response.Headers.ETag = entity!.ETag.ToString();
-        var view = ToView(entity, []);
+        request.HttpContext.Response.Headers.ETag = entity!.EntityTag;
+        var view = ToView(entity, [], number.Value);
         return outcome == SaveOutcome.Created
             ? TypedResults.Created(ApiRoutes.PathOf(ApiRoutes.Numbers + "/" + number.Value.E164), view)
             : TypedResults.Ok(view);
@@ -85,11 +85,11 @@ public static class NumbersApi
             return number.Problem;
         }
 
-        // Two point reads at once: the tenant's registration and the number's status row (every platform's state).
-        var registration = store.FindAsync(tenant.Id, number.Value.E164, cancellationToken);
-        var status = store.StatusAsync(number.Value.E164, cancellationToken);
-        var entity = await registration;
-        var row = await status;
+        // One point read: the status row holds every platform's state and the tenant's copy of its registration. Without a
+        // usable copy (a write in progress, a number with very many watchers, a number never registered) the registration row decides.
+        var row = await store.StatusAsync(number.Value.E164, cancellationToken);
+        var entity = row is null ? null : RegistrationCopy.Registration(row, tenant.Id, number.Value.E164);
+        entity ??= await store.FindAsync(tenant.Id, number.Value.E164, cancellationToken);
         if (entity is null)
         {
             return NotRegistered(number.Value);
@@ -99,14 +99,14 @@ public static class NumbersApi
             ? []
             : selection.ToShow(number.Value, entity.PlatformList).Select(p => NumberStatusRow.ViewOf(row, p)).OfType<LabelStatusView>().ToList();
         var labeled = labels.Where(l => l.State == nameof(ObservedState.Labeled)).ToList();
-        var view = ToView(entity, labels) with
+        var view = ToView(entity, labels, number.Value) with
         {
             Labeled = labeled.Count > 0,
             WorstCategory = labeled.Count == 0 ? null : labeled.MaxBy(l => severity.Rank(l.Category))!.Category,
             LabeledPlatforms = labeled.Select(l => l.Platform).ToList(),
             TrustScore = scorer.Score(labeled.Select(l => (l.Platform, l.Category ?? "Other", l.Severity))),
         };
-        response.Headers.ETag = entity.ETag.ToString();
+        response.Headers.ETag = entity.EntityTag;
         return TypedResults.Ok(view);
     }
 
@@ -145,9 +145,10 @@ public static class NumbersApi
 
     public static NotFoundProblem NotRegistered(CanonicalNumber number) => Problems.NotFound($"{number.E164} is not registered.");
 
-    internal static NumberView ToView(RegistrationEntity entity, IReadOnlyList<LabelStatusView> labels)
+    /// <param name="number">The registration's number when the caller has parsed it already (saves parsing the stored key again).</param>
+    internal static NumberView ToView(RegistrationEntity entity, IReadOnlyList<LabelStatusView> labels, CanonicalNumber? number = null)
     {
-        var canonical = entity.Number();
+        var canonical = number is { } parsed && parsed.E164 == entity.RowKey && parsed.Type.ToString() == entity.NumberType ? parsed : entity.Number();
         return new NumberView(
             entity.RowKey,
             NumberParser.FormatInternational(canonical),

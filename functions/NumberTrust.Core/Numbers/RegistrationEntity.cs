@@ -47,6 +47,13 @@ public sealed class RegistrationEntity : ITableEntity
 
     public string? WorstCategory { get; set; }
 
+    /// <summary>Changed by every registration write and nothing else: the entity tag clients see, so label updates never fail an If-Match.</summary>
+    public string? Revision { get; set; }
+
+    /// <summary>The entity tag of the registration as its tenant wrote it (rows written before revisions fall back to the row ETag).</summary>
+    [IgnoreDataMember]
+    public string EntityTag => Revision is null ? ETag.ToString() : $"W/\"{Revision}\"";
+
     /// <summary>
     /// The row a registration write stores: the input over the existing row (every field, or only <paramref name="columns"/>
     /// when given, as a CSV import does), keeping the existing row's creation time and the scan pipeline's label summary.
@@ -73,6 +80,7 @@ public sealed class RegistrationEntity : ITableEntity
             LabeledPlatforms = existing?.LabeledPlatforms,
             LabelCategories = existing?.LabelCategories,
             WorstCategory = existing?.WorstCategory,
+            Revision = Guid.NewGuid().ToString("N")[..20],
         };
     }
 

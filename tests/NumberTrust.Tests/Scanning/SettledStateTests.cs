@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using NumberTrust.Hosting;
@@ -24,7 +21,7 @@ namespace NumberTrust.Tests.Scanning;
 public sealed class SettledStateTests : IAsyncLifetime
 {
     private readonly ScriptedLabelSource _source = new("qihoo360", "baidu");
-    private readonly RequestLog _requests = new();
+    private readonly StorageRequestLog _requests = new();
     private ApiFactory _api = null!;
     private HttpClient _client = null!;
 
@@ -201,19 +198,5 @@ public sealed class SettledStateTests : IAsyncLifetime
         }
 
         return types;
-    }
-
-    /// <summary>Records the storage requests the host makes (method and URI).</summary>
-    private sealed class RequestLog : HttpPipelineSynchronousPolicy
-    {
-        private readonly ConcurrentQueue<(string Method, string Uri)> _requests = new();
-
-        public void Clear() => _requests.Clear();
-
-        public IReadOnlyList<(string Method, string Uri)> Matching(string fragment) =>
-            _requests.Where(r => r.Uri.Contains(fragment, StringComparison.Ordinal)).ToList();
-
-        public override void OnSendingRequest(HttpMessage message) =>
-            _requests.Enqueue((message.Request.Method.Method, message.Request.Uri.ToString()));
     }
 }
