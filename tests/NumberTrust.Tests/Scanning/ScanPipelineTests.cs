@@ -290,6 +290,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
 
         var post = await tenant.PostAsync("/api/scans", null);
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        var accepted = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("createdAt").GetString();
         JsonElement run;
         var deadline = DateTime.UtcNow.AddSeconds(120);
         do
@@ -301,6 +302,7 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         while (!run.GetProperty("finished").GetBoolean());
 
         Assert.Equal(300, run.GetProperty("totalJobs").GetInt32());
+        Assert.Equal(accepted, run.GetProperty("createdAt").GetString()); // the 202 and the run agree to the tick
         Assert.Equal(300, run.GetProperty("platforms").EnumerateArray().Sum(p => p.GetProperty("done").GetInt32()));
     }
 
