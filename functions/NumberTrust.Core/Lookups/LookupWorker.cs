@@ -22,7 +22,7 @@ namespace NumberTrust.Lookups;
 /// </summary>
 public sealed partial class LookupWorker(
     StorageAccount storage, ILabelSource source, PlatformSelection platforms, ScanRunStore runs, EventPublisher publisher, IOptions<LookupOptions> options,
-    ILabelSeverity severity, TimeProvider time, ILogger<LookupWorker> logger)
+    ILabelSeverity severity, IEnumerable<ILookupObserver> observers, TimeProvider time, ILogger<LookupWorker> logger)
 {
     /// <summary>Partition prefix of the rows (in the scan-runs table) that remember why a job's last attempt failed.</summary>
     public const string FailurePartitionPrefix = "failure|";
@@ -71,6 +71,9 @@ public sealed partial class LookupWorker(
             if (LabelFingerprint.Of(observation) == job.Expected && await TryRecordUnchangedAsync(table, job, rowKey, observation, cancellationToken))
             {
                 Log.Unchanged(logger, job.JobId, job.Number, job.Platform);
+                await NotifyObserversAsync(
+                    new LookupCompleted(job.JobId, job.Number, job.Platform, time.GetUtcNow(), observation.State, observation.Category, observation.LabelText, observation),
+                    cancellationToken);
                 return;
             }
         }
@@ -92,6 +95,7 @@ public sealed partial class LookupWorker(
                     await FollowUpAsync(job.Number, prior, null, cancellationToken);
                 }
 
+                await NotifyObserversAsync(Completed(job, prior, null), cancellationToken);
                 await RecordRunAsync(job, prior, cancellationToken);
                 return;
             }
@@ -150,6 +154,7 @@ public sealed partial class LookupWorker(
                 await FollowUpAsync(job.Number, transition.State, transition.Events, cancellationToken);
             }
 
+            await NotifyObserversAsync(Completed(job, transition.State, observation), cancellationToken);
             await RecordRunAsync(job, transition.State, cancellationToken);
             return;
         }
@@ -428,6 +433,28 @@ public sealed partial class LookupWorker(
             {
                 // The tenant deleted the registration; its watcher entry is on its way out too.
             }
+        }
+    }
+
+    /// <summary>What the job saw: its own observation, or (redelivered) the stored state it left, Unknown if it left an unknown streak.</summary>
+    private static LookupCompleted Completed(LookupJobMessage job, LabelStateEntity state, Observation? observation)
+    {
+        var checkedAt = state.LastCheckedAt ?? DateTimeOffset.MinValue;
+        if (observation is not null)
+        {
+            return new LookupCompleted(job.JobId, job.Number, job.Platform, checkedAt, observation.State, observation.Category, observation.LabelText, observation);
+        }
+
+        var seen = state.ConsecutiveUnknowns > 0 ? ObservedState.Unknown : Enum.Parse<ObservedState>(state.State);
+        return new LookupCompleted(job.JobId, job.Number, job.Platform, checkedAt, seen, seen == ObservedState.Labeled ? state.Category : null,
+            seen == ObservedState.Labeled ? state.LabelText : null, null);
+    }
+
+    private async Task NotifyObserversAsync(LookupCompleted lookup, CancellationToken cancellationToken)
+    {
+        foreach (var observer in observers)
+        {
+            await observer.OnLookupCompletedAsync(lookup, cancellationToken);
         }
     }
 

@@ -22,6 +22,7 @@ public sealed class SettledStateTests : IAsyncLifetime
 {
     private readonly ScriptedLabelSource _source = new("qihoo360", "baidu");
     private readonly StorageRequestLog _requests = new();
+    private readonly RecordingObserver _observer = new();
     private ApiFactory _api = null!;
     private HttpClient _client = null!;
 
@@ -38,6 +39,7 @@ public sealed class SettledStateTests : IAsyncLifetime
             {
                 services.AddSingleton<ILabelSource>(_source);
                 services.AddSingleton(new StoragePipelinePolicy(_requests));
+                services.AddSingleton<ILookupObserver>(_observer);
             });
         _client = await _api.TenantAsync();
     }
@@ -129,6 +131,51 @@ public sealed class SettledStateTests : IAsyncLifetime
         Assert.Contains(_requests.Matching(number[1..]), r => r.Method == "GET");
         Assert.Equal(2, await CountAsync(number, "hist|"));
         Assert.Equal("j4", (await RowAsync(number, LabelStateEntity.RowFor("qihoo360"))).GetString("LastJobId"));
+    }
+
+    [Fact]
+    public async Task Observers_see_every_stored_lookup_on_each_path_and_again_on_redelivery()
+    {
+        const string number = "+8613800138300";
+        await _client.PutAsJsonAsync("/api/numbers/13800138300", new { platforms = new[] { "qihoo360" } });
+        _source.Script(number, "qihoo360", Labeled("fraud", "诈骗电话", 7), Labeled("fraud", "诈骗电话", 7), Clean(), Unknown("Captcha"));
+
+        await Worker.RunAsync(Job("o1", number, "qihoo360", null), CancellationToken.None);
+        var settled = (await RowAsync(number, NumberFactsEntity.Row)).GetString(LabelFingerprint.PropertyFor("qihoo360"));
+        await Worker.RunAsync(Job("o2", number, "qihoo360", settled), CancellationToken.None); // unchanged path
+        await Worker.RunAsync(Job("o3", number, "qihoo360", settled), CancellationToken.None); // reading path: cleared
+        await Worker.RunAsync(Job("o3", number, "qihoo360", settled), CancellationToken.None); // redelivered after applied
+        await Worker.RunAsync(Job("o4", number, "qihoo360", null), CancellationToken.None);
+
+        Assert.Equal(["o1", "o2", "o3", "o3", "o4"], _observer.Seen.Select(l => l.JobId));
+        Assert.Equal(
+            [ObservedState.Labeled, ObservedState.Labeled, ObservedState.Clean, ObservedState.Clean, ObservedState.Unknown],
+            _observer.Seen.Select(l => l.Seen));
+        Assert.Equal("fraud", _observer.Seen[1].Category);
+        Assert.NotNull(_observer.Seen[2].Observation);
+        Assert.Null(_observer.Seen[3].Observation);
+        Assert.All(_observer.Seen, l => Assert.Equal(number, l.Number));
+        Assert.True(_observer.Seen[3].CheckedAt >= _observer.Seen[1].CheckedAt);
+    }
+
+    private sealed class RecordingObserver : ILookupObserver
+    {
+        private readonly List<LookupCompleted> _seen = [];
+
+        public IReadOnlyList<LookupCompleted> Seen
+        {
+            get { lock (_seen) { return _seen.ToList(); } }
+        }
+
+        public Task OnLookupCompletedAsync(LookupCompleted lookup, CancellationToken cancellationToken)
+        {
+            lock (_seen)
+            {
+                _seen.Add(lookup);
+            }
+
+            return Task.CompletedTask;
+        }
     }
 
     [Fact]
