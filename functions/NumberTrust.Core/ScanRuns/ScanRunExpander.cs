@@ -14,6 +14,14 @@ public sealed partial class ScanRunExpander(
     /// <summary>Registrations expanded per message.</summary>
     public const int PageSize = 100;
 
+    /// <summary>
+    /// How often a poisoned page is sent again before the run gives up: a host killed while it expands the same page five times
+    /// is not a page that cannot be expanded.
+    /// </summary>
+    public const int MaxRevivals = 3;
+
+    public static readonly TimeSpan RevivalDelay = TimeSpan.FromSeconds(30);
+
     /// <summary>Lookup jobs a tenant-wide expansion enqueues at once.</summary>
     private const int ExpandConcurrency = 16;
 
@@ -76,7 +84,7 @@ public sealed partial class ScanRunExpander(
 
         if (last is not null)
         {
-            await SendPageAsync(expand with { After = last }, cancellationToken);
+            await SendPageAsync(expand with { After = last, Revivals = 0 }, cancellationToken);
         }
         else
         {
@@ -103,8 +111,16 @@ public sealed partial class ScanRunExpander(
             return; // finished by another message of the chain, or already recorded
         }
 
+        if (expand.Revivals < MaxRevivals)
+        {
+            await storage.Queue(QueueNames.ScanRuns).SendMessageAsync(
+                QueueMessageJson.Serialize(expand with { Revivals = expand.Revivals + 1 }), RevivalDelay, cancellationToken: cancellationToken);
+            Log.PageRevived(logger, expand.RunId, expand.After ?? "(start)", expand.Revivals + 1);
+            return;
+        }
+
         var after = expand.After is null ? "from the first number" : $"after {expand.After}";
-        var failure = $"Expanding the run's numbers ({after}) failed on every attempt the queue allows (maxDequeueCount) and was given up; numbers not yet expanded were not scanned.";
+        var failure = $"Expanding the run's numbers ({after}) failed on every attempt ({MaxRevivals + 1} times maxDequeueCount) and was given up; numbers not yet expanded were not scanned.";
         try
         {
             await runs.UpdateEntityAsync(
@@ -157,6 +173,9 @@ public sealed partial class ScanRunExpander(
 
         [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Scan run {RunId} of tenant {TenantId}: {Failure}")]
         public static partial void ExpansionPoisoned(ILogger logger, string runId, string tenantId, string failure);
+
+        [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Scan run {RunId}: the page after {After} was poisoned; sent again (revival {Revival})")]
+        public static partial void PageRevived(ILogger logger, string runId, string after, int revival);
 
         [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "Poison message {MessageId} is not a scan-run page: {Reason}")]
         public static partial void UnreadablePoison(ILogger logger, string messageId, string reason);

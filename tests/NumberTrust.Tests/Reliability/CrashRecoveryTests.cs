@@ -144,6 +144,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
     private async Task AssertNothingLostOrDuplicatedAsync(JsonElement run, string connection, string prefix, HashSet<(string Number, string Platform)> labeled)
     {
+        Assert.False(run.TryGetProperty("failure", out var failure) && failure.ValueKind == JsonValueKind.String, $"the run gave up: {run}");
         Assert.Equal(Numbers * Platforms.Length, run.GetProperty("totalJobs").GetInt32());
         var platforms = run.GetProperty("platforms").EnumerateArray().ToList();
         Assert.Equal(0, platforms.Sum(p => p.GetProperty("queued").GetInt32()));

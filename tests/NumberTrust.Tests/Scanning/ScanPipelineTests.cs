@@ -360,7 +360,19 @@ public sealed class ScanPipelineTests : IAsyncLifetime
         header.Expanded = false;
         header.Cursor = "+8613900020000";
         await runs.UpdateEntityAsync(header, header.ETag, TableUpdateMode.Replace);
-        var stuck = QueueMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId, "+8613900020000"));
+        // A page poisoned by crashes (each kill costs a dequeue) is first sent again, later, as a new message.
+        var queue = Storage.Queue(QueueNames.ScanRuns);
+        var crashed = QueueMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId, "+8613900020000"));
+        await scans.HandlePoisonAsync(new QueueMessageContext("p0", crashed, 1, DateTimeOffset.UtcNow), CancellationToken.None);
+        Assert.False((await tenant.GetFromJsonAsync<JsonElement>(location)).TryGetProperty("failure", out _));
+        var revived = (await queue.PeekMessagesAsync(32)).Value;
+        Assert.Empty(revived); // invisible for the revival delay
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        await queue.ClearMessagesAsync();
+
+        // Still poisoned after the last revival: the run ends and says why.
+        var stuck = QueueMessageJson.Serialize(
+            new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, runId, header.TenantId, "+8613900020000", ScanRunExpander.MaxRevivals));
         await scans.HandlePoisonAsync(new QueueMessageContext("p2", stuck, 1, DateTimeOffset.UtcNow), CancellationToken.None);
         await scans.HandlePoisonAsync(new QueueMessageContext("p2", stuck, 2, DateTimeOffset.UtcNow), CancellationToken.None);
         var ended = await tenant.GetFromJsonAsync<JsonElement>(location);
