@@ -4,12 +4,8 @@ using System.Text;
 namespace NumberTrust.Lookups;
 
 /// <summary>
-/// A short digest of what a platform says about a number (state, category, text, count, source app): equal digests mean an
-/// observation would change nothing but the check time. The change transaction copies the digest of the new state onto the
-/// number's facts row (property <see cref="PropertyFor"/>, same partition, same transaction); the planner reads the facts row
-/// anyway and puts the digest into each job as <see cref="LookupJobMessage.Expected"/>. A job whose observation matches it skips
-/// reading the state and writes only the check time: receive, one write, delete. The digest is empty (read first) while an
-/// unknown streak or a follow-up is pending, since then the next observation does more than refresh the check time.
+/// A short digest of what a platform says about a number: equal digests mean an observation would change nothing but the check
+/// time, so a job planned with it skips reading the state (docs/architecture.md, "Lookups").
 /// </summary>
 public static class LabelFingerprint
 {

@@ -6,11 +6,8 @@ using NumberTrust.Numbers;
 namespace NumberTrust.Lookups;
 
 /// <summary>
-/// Every platform's label status of a number in one row (<c>status</c> in the number's partition), so a status lookup is two point
-/// reads however many platforms there are. Per platform: the settled part (what the platform says, written with each state change
-/// in the change transaction), the check part (last check, evidence, unknown streak: written with every check, in the same
-/// entity-group transaction as the state row, so an unchanged lookup still costs one table transaction) and the failure part
-/// (written by the poison handler).
+/// Every platform's label status of a number in one row (<c>status</c> in the number's partition), written in the same
+/// transaction as the state row, so a status lookup is one point read however many platforms there are.
 /// </summary>
 public static class NumberStatusRow
 {

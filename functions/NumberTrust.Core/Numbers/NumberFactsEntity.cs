@@ -5,10 +5,8 @@ using Azure.Data.Tables;
 namespace NumberTrust.Numbers;
 
 /// <summary>
-/// Facts about a number shared by every tenant that watches it: row <c>number</c> in partition = E.164 of the <c>Numbers</c> table.
-/// The watching tenants are kept in the row itself (<see cref="Watchers"/>), so the planner and the lookup worker learn everything
-/// about a number from one point read. Label state rows (<c>label|{platform}</c>), history (<c>hist|…</c>) and events
-/// (<c>event|…</c>) live in the same partition, so a lookup's changes commit in one transaction.
+/// Facts about a number shared by every tenant that watches it (row <c>number</c>, partition = E.164), the watchers included, so
+/// the planner and the lookup worker learn everything about a number from one point read.
 /// </summary>
 public sealed class NumberFactsEntity : ITableEntity
 {

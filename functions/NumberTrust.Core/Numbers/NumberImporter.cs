@@ -155,10 +155,8 @@ public sealed class NumberImporter(StorageAccount storage, NumberStore store, Pl
         cell is null ? null : cell.Split([';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
     /// <summary>
-    /// Stores the good rows in transactions of 100 inside the tenant's partition, after the shared number partitions are written.
-    /// Existing registrations are read first and only the CSV's columns are overlaid, so registration dates and absent columns
-    /// survive; every write is conditional (Add for new rows, ETag-matched Replace for existing ones) and a batch that lost a race
-    /// is read and applied again. Returns the rows that could not be stored, with the reason.
+    /// Stores the good rows in conditional transactions of 100 (only the CSV's columns overlaid on what exists; a batch that lost
+    /// a race is read and applied again). Returns the rows that could not be stored, with the reason.
     /// </summary>
     private async Task<Dictionary<int, string>> StoreRowsAsync(
         string tenantId, IReadOnlyList<(int Row, CanonicalNumber Number, RegistrationInput Input)> rows, IReadOnlySet<string> columns,
@@ -211,11 +209,8 @@ public sealed class NumberImporter(StorageAccount storage, NumberStore store, Pl
     }
 
     /// <summary>
-    /// The existing registrations among a chunk of numbers sorted by E.164. One RowKey range query from the first to the last
-    /// number (Azure Tables serves it as a range; an OR of RowKey equalities, which this used to send, is a scan of the whole
-    /// partition, so importing into a tenant with many numbers grew with the square of its size). The import's chunks are
-    /// consecutive in sorted order, so an import reads each of the tenant's rows at most once. A range holding more than
-    /// <see cref="RangeReadLimit"/> rows (a few numbers spread over a big tenant) is given up for point reads of the chunk's numbers.
+    /// The existing registrations among a chunk of numbers sorted by E.164: one RowKey range query (an OR of equalities scans the
+    /// whole partition), or point reads when the range holds more than <see cref="RangeReadLimit"/> rows.
     /// </summary>
     private static async Task<Dictionary<string, RegistrationEntity>> ExistingAsync(
         TableClient table, string tenantId, IReadOnlyList<string> sortedKeys, CancellationToken cancellationToken)

@@ -7,9 +7,7 @@ namespace NumberTrust.Numbers;
 
 /// <summary>
 /// Each watching tenant's registration, copied into the number's status row (<c>R_{tenant}</c>) so that a status lookup is one
-/// point read. The registration row stays the truth: a write marks the copy pending (with the watcher row), writes the
-/// registration, then replaces the marker with the copy only if its own marker is still there. A reader that finds a marker,
-/// no copy or someone else's copy reads the registration row instead (docs/architecture.md, "One read per status lookup").
+/// point read; the registration row stays the truth (docs/architecture.md, "One read per status lookup").
 /// </summary>
 public static class RegistrationCopy
 {

@@ -3,11 +3,8 @@ using NumberTrust.Numbers;
 namespace NumberTrust.Scheduling;
 
 /// <summary>
-/// When a number is scanned next. Per watching tenant: an explicit cadence wins; <c>auto</c> means daily for the first 30 days
-/// after registration, while an appeal is open and while one of the tenant's peak windows is on, weekly otherwise. The number
-/// follows its most demanding watcher; paused watchers do not count, and a number nobody actively watches is not scheduled.
-/// The next due time never skips the start of an upcoming peak window of an <c>auto</c> watcher, so a number scanned weekly is
-/// looked at when the window opens rather than up to a week into it. Pure: the caller passes each tenant's windows in.
+/// When a number is scanned next: it follows its most demanding active watcher (rules in docs/architecture.md, "Scan cadence").
+/// Pure: the caller passes each tenant's peak windows in.
 /// </summary>
 public static class CadencePolicy
 {
@@ -55,10 +52,8 @@ public static class CadencePolicy
         NextDue(watchers, appealOpen, now, windows, scheduledAt: null);
 
     /// <summary>
-    /// The next due time of a scan that was due at <paramref name="scheduledAt"/> and is planned at <paramref name="now"/>: one interval
-    /// after the time it was due, so planning delays do not make the schedule drift and planning the same entry twice gives the same
-    /// answer; one interval after now when that is already past (the planner was down for longer than an interval). The start of an
-    /// upcoming peak window still comes first.
+    /// One interval after <paramref name="scheduledAt"/> (so planning delays never drift the schedule and planning twice agrees), or
+    /// after <paramref name="now"/> when that is past; an upcoming peak window's start comes first.
     /// </summary>
     public static DateTimeOffset? NextDue(
         IEnumerable<Watcher> watchers, bool appealOpen, DateTimeOffset now, IReadOnlyDictionary<string, IReadOnlyList<PeakWindow>> windows,

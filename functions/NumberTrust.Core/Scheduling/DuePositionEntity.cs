@@ -4,10 +4,8 @@ using Azure.Data.Tables;
 namespace NumberTrust.Scheduling;
 
 /// <summary>
-/// Where a number's schedule chain is now (<c>ScanPositions</c> table, partition = shard, row key = E.164). The planner writes these
-/// in entity-group transactions per page when it moves entries forward; only readers that need a number's actual due time
-/// (the peak-window pull-forward) read them. A position whose chain is not the facts row's is out of date: the chain was restarted
-/// and has not been moved since, so it is still at its first entry.
+/// Where a number's schedule chain is now (partition = shard, row = E.164), for readers that need its due time (the pull-forward).
+/// A position of another chain than the facts row's is out of date: that chain is still at its first entry.
 /// </summary>
 public sealed class DuePositionEntity : ITableEntity
 {

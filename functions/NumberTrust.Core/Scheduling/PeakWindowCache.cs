@@ -5,10 +5,8 @@ using NumberTrust.Tenants;
 namespace NumberTrust.Scheduling;
 
 /// <summary>
-/// Tenants' peak windows for the planner, which needs them for every number it plans: one storage read per tenant per
-/// <see cref="SchedulingOptions.PeakWindowCacheDuration"/> instead of one per number. Concurrent misses for a tenant share one read;
-/// a failed read is not cached. A save on another instance reaches this one within the cache duration, which is why the
-/// pull-forward after a save waits that long before it starts.
+/// Tenants' peak windows for the planner: one read per tenant per <see cref="SchedulingOptions.PeakWindowCacheDuration"/>, shared
+/// by concurrent misses; failures are not cached (hence the pull-forward after a save waits one cache duration).
 /// </summary>
 public sealed class PeakWindowCache(TenantStore tenants, TimeProvider time, IOptions<SchedulingOptions> options)
 {

@@ -5,10 +5,8 @@ using NumberTrust.Storage;
 namespace NumberTrust.Scheduling;
 
 /// <summary>
-/// Mutual exclusion per planner shard: one shard plan message at a time plans a shard (row <c>planner</c> / <c>lease-{shard}</c> in
-/// the schedule-status table, ETag-guarded). Progress itself lives in the due index (a planned entry is moved out of the range), so
-/// whoever holds the lease next, a continuation, a redelivery or another tick's plan, plans only what is left, and two plans of one
-/// shard never read the same entries at once.
+/// One shard plan at a time per shard (ETag-guarded row <c>lease-{shard}</c>). Progress lives in the due index, so whoever holds
+/// the lease next plans only what is left.
 /// </summary>
 public sealed class ShardPlanLease(StorageAccount storage, TimeProvider time)
 {
