@@ -1,0 +1,22 @@
+// The benchmark files share one set of usings.
+global using System.Collections.Concurrent;
+global using System.Diagnostics;
+global using System.Globalization;
+global using System.Reflection;
+global using System.Net.Http.Json;
+global using System.Text;
+global using System.Text.Json;
+global using Azure.Core;
+global using Azure.Core.Pipeline;
+global using Azure.Data.Tables;
+global using Azure.Storage.Queues;
+global using NumberTrust.Hosting;
+global using NumberTrust.Local;
+global using NumberTrust.Local.Azurite;
+global using NumberTrust.Local.Queues;
+global using NumberTrust.Numbers;
+global using NumberTrust.Lookups;
+global using NumberTrust.ScanRuns;
+global using NumberTrust.Scheduling;
+global using NumberTrust.Simulator;
+global using NumberTrust.Storage;
