@@ -28,7 +28,8 @@ public abstract partial class HttpPlatformAdapter : IPlatformAdapter, IDisposabl
     {
         Context = context;
         _concurrency = new SemaphoreSlim(context.Options.MaxConcurrency, context.Options.MaxConcurrency);
-        _spacing = new RequestSpacing(context.Options.RequestsPerSecond, context.Options.MaxQueuedLookups, context.Time);
+        // Spacing is what the platform sees on the wire, so it runs on real time (as the token bucket's timer did), not a test clock.
+        _spacing = new RequestSpacing(context.Options.RequestsPerSecond, context.Options.MaxQueuedLookups, TimeProvider.System);
     }
 
     public string PlatformId => Context.PlatformId;
