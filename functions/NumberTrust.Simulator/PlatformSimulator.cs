@@ -139,6 +139,9 @@ public sealed class PlatformSimulator : IAsyncDisposable
     /// <summary>Requests per platform since start or the last reset.</summary>
     public IReadOnlyDictionary<string, PlatformStats> Stats() => _state.Stats();
 
+    /// <summary>Arrival times of every request to a platform since start or the last reset, in order.</summary>
+    public IReadOnlyList<DateTimeOffset> RequestLog(string platformId) => _state.Arrivals(platformId);
+
     public long RequestCount(string platformId) => Stats().TryGetValue(platformId, out var s) ? s.Requests : 0;
 
     /// <summary>Lookups of a number that a platform answered normally (what "appear after N lookups" counts).</summary>
@@ -165,6 +168,7 @@ public sealed class PlatformSimulator : IAsyncDisposable
             return;
         }
 
+        _state.Arrived(platform, _options.TimeProvider.GetUtcNow());
         var body = await ReadBodyAsync(context.Request, context.RequestAborted);
         var request = ReadRequest(platform, context.Request, body);
         if (request is null)

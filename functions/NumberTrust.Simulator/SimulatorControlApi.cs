@@ -53,6 +53,9 @@ internal static class SimulatorControlApi
                 case "/_sim/stats" when HttpMethods.IsGet(method):
                     await WriteAsync(context, simulator.Stats());
                     break;
+                case "/_sim/requests" when HttpMethods.IsGet(method):
+                    await WriteAsync(context, simulator.RequestLog(context.Request.Query["platform"].ToString()));
+                    break;
                 case "/_sim/config" when HttpMethods.IsGet(method):
                     await WriteAsync(context, simulator.AdapterConfiguration());
                     break;

@@ -16,6 +16,7 @@ internal sealed class SimulatorState(int seed)
     private readonly HashSet<(string Platform, string Key)> _appealed = [];
     private readonly Dictionary<string, List<ActiveFault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter> _stats = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> _arrivals = new(StringComparer.Ordinal);
     private Random _random = new(seed);
 
     public void Script(string platform, string number, NumberScript script)
@@ -192,6 +193,12 @@ internal sealed class SimulatorState(int seed)
         }
     }
 
+    /// <summary>Logs when a request reached a platform, so tests can check spacing and rates as the platform sees them.</summary>
+    public void Arrived(string platform, DateTimeOffset at) => _arrivals.GetOrAdd(platform, _ => new()).Enqueue(at);
+
+    public IReadOnlyList<DateTimeOffset> Arrivals(string platform) =>
+        _arrivals.TryGetValue(platform, out var log) ? [.. log.Order()] : [];
+
     public void Count(string platform, bool faulted)
     {
         var counter = _stats.GetOrAdd(platform, _ => new Counter());
@@ -211,6 +218,7 @@ internal sealed class SimulatorState(int seed)
 
     public void Reset(int seed)
     {
+        _arrivals.Clear();
         lock (_gate)
         {
             _scripts.Clear();

@@ -14,20 +14,22 @@ public sealed record PlatformContext(
     string PlatformId, PlatformOptions Options, IHttpClientFactory HttpClients, LabelTaxonomy Taxonomy, TimeProvider Time, ILogger Logger);
 
 /// <summary>
-/// The shared lookup pipeline of every HTTP adapter: pacing (token bucket + concurrency cap), the resilient named HttpClient,
+/// The shared lookup pipeline of every HTTP adapter: pacing (evenly spaced send slots + concurrency cap), the resilient named HttpClient,
 /// transport failures mapped to Unknown, body decoding, block and captcha detection before anything else, and a parse step that
 /// can only produce Clean from a positively recognised answer. Parsing exceptions become Unknown(UnrecognisedLayout).
 /// </summary>
 public abstract partial class HttpPlatformAdapter : IPlatformAdapter, IDisposable
 {
     private readonly SemaphoreSlim _concurrency;
-    private readonly TokenBucketRateLimiter _rate;
+    private readonly RequestSpacing _spacing;
+    private int _pending;
 
     protected HttpPlatformAdapter(PlatformContext context)
     {
         Context = context;
         _concurrency = new SemaphoreSlim(context.Options.MaxConcurrency, context.Options.MaxConcurrency);
-        _rate = PlatformPacing.CreateLimiter(context.Options);
+        // Spacing is what the platform sees on the wire, so it runs on real time (as the token bucket's timer did), not a test clock.
+        _spacing = new RequestSpacing(context.Options.RequestsPerSecond, context.Options.MaxQueuedLookups, TimeProvider.System);
     }
 
     public string PlatformId => Context.PlatformId;
@@ -68,23 +70,39 @@ public abstract partial class HttpPlatformAdapter : IPlatformAdapter, IDisposabl
             return Unknown(UnknownReason.NotApplicable, null, null, $"{PlatformId} does not cover numbers of region {number.Region} (+{number.CountryCode}).");
         }
 
-        using var lease = await _rate.AcquireAsync(1, cancellationToken);
-        if (!lease.IsAcquired)
+        // Lookups waiting for a free connection count against the queue limit too; the spacing bounds those waiting for a slot.
+        if (Interlocked.Increment(ref _pending) > Options.MaxConcurrency + Options.MaxQueuedLookups)
         {
-            var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1 / Options.RequestsPerSecond);
-            return Unknown(UnknownReason.RateLimited, null, null, "Local rate limit for this platform: too many lookups queued.", wait);
+            Interlocked.Decrement(ref _pending);
+            return QueueFull(_spacing.Interval * Options.MaxQueuedLookups);
         }
 
-        await _concurrency.WaitAsync(cancellationToken);
         try
         {
-            return await SendAndReadAsync(number, cancellationToken);
+            await _concurrency.WaitAsync(cancellationToken);
+            try
+            {
+                // The slot is taken after the connection, so the send follows its slot at once and requests stay evenly spaced.
+                if (await _spacing.WaitTurnAsync(cancellationToken) is { } retryAfter)
+                {
+                    return QueueFull(retryAfter);
+                }
+
+                return await SendAndReadAsync(number, cancellationToken);
+            }
+            finally
+            {
+                _concurrency.Release();
+            }
         }
         finally
         {
-            _concurrency.Release();
+            Interlocked.Decrement(ref _pending);
         }
     }
+
+    private LookupResult QueueFull(TimeSpan retryAfter) =>
+        Unknown(UnknownReason.RateLimited, null, null, "Local rate limit for this platform: too many lookups queued.", retryAfter);
 
     private async Task<LookupResult> SendAndReadAsync(CanonicalNumber number, CancellationToken cancellationToken)
     {
@@ -256,7 +274,6 @@ public abstract partial class HttpPlatformAdapter : IPlatformAdapter, IDisposabl
     public void Dispose()
     {
         _concurrency.Dispose();
-        _rate.Dispose();
         GC.SuppressFinalize(this);
     }
 

@@ -48,11 +48,11 @@ public sealed class PlatformOptions
     [Range(1, 256, ErrorMessage = "MaxConcurrency must be between 1 and 256.")]
     public int MaxConcurrency { get; set; } = 2;
 
-    /// <summary>Pace of requests to the platform; the scheduler spreads jobs by it and the adapter enforces it with a token bucket.</summary>
+    /// <summary>Pace of requests to the platform; the scheduler spreads jobs by it and the adapter spaces requests 1/RequestsPerSecond apart.</summary>
     [Range(0.001, 10_000, ErrorMessage = "RequestsPerSecond must be between 0.001 and 10000.")]
     public double RequestsPerSecond { get; set; } = 1;
 
-    /// <summary>Lookups that may wait for a rate-limit token; beyond this a lookup is Unknown(RateLimited) at once.</summary>
+    /// <summary>Lookups that may wait for a send slot or a connection; beyond this a lookup is Unknown(RateLimited) at once.</summary>
     [Range(0, 100_000, ErrorMessage = "MaxQueuedLookups must be between 0 and 100000.")]
     public int MaxQueuedLookups { get; set; } = 1000;
 

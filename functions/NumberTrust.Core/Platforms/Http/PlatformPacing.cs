@@ -1,29 +1,10 @@
 using System.Net.Http.Headers;
-using System.Threading.RateLimiting;
 
 namespace NumberTrust.Platforms;
 
-/// <summary>Per-platform pacing and Retry-After arithmetic.</summary>
+/// <summary>Retry-After arithmetic (pacing itself is <see cref="RequestSpacing"/>).</summary>
 public static class PlatformPacing
 {
-    /// <summary>A token bucket that lets <see cref="PlatformOptions.RequestsPerSecond"/> through on average, with a burst of one second's worth.</summary>
-    public static TokenBucketRateLimiter CreateLimiter(PlatformOptions options)
-    {
-        var perSecond = options.RequestsPerSecond;
-        var (tokensPerPeriod, period) = perSecond >= 1
-            ? ((int)Math.Round(perSecond, MidpointRounding.AwayFromZero), TimeSpan.FromSeconds(1))
-            : (1, TimeSpan.FromSeconds(1 / perSecond));
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(1, tokensPerPeriod),
-            TokensPerPeriod = Math.Max(1, tokensPerPeriod),
-            ReplenishmentPeriod = period,
-            QueueLimit = options.MaxQueuedLookups,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
-    }
-
     /// <summary>Retry-After as a delay (delta seconds or an HTTP date relative to now); null when absent.</summary>
     public static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, TimeProvider time)
     {

@@ -1,0 +1,49 @@
+using NumberTrust.Labels;
+using NumberTrust.Simulator;
+
+namespace NumberTrust.Platforms.Tests;
+
+public sealed class PacingTests
+{
+    [Fact]
+    public async Task Requests_to_one_platform_are_evenly_spaced_not_burst()
+    {
+        await using var harness = await PlatformHarness.StartAsync(s =>
+        {
+            s["Platforms:baidu:RequestsPerSecond"] = "5";
+            s["Platforms:baidu:MaxConcurrency"] = "4";
+        });
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => harness.LookupAsync(SimulatedPlatforms.Baidu)));
+
+        Assert.All(results, r => Assert.NotEqual(UnknownReason.RateLimited, r.Reason));
+        var log = harness.Simulator.RequestLog(SimulatedPlatforms.Baidu);
+        Assert.Equal(16, log.Count);
+        Assert.True(MaxInAnySecond(log) <= 6, $"at most RequestsPerSecond + 1 in any one-second window, saw {MaxInAnySecond(log)}");
+        var gaps = log.Zip(log.Skip(1), (a, b) => b - a).ToList();
+        // 200 ms apart; a loaded machine may delay one send and let the next follow closer, so most gaps, not all, are near it.
+        Assert.True(gaps.Count(g => g >= TimeSpan.FromMilliseconds(150)) >= gaps.Count * 0.8,
+            "gaps: " + string.Join(", ", gaps.Select(g => $"{g.TotalMilliseconds:0}")));
+    }
+
+    [Fact]
+    public async Task A_stall_does_not_let_missed_slots_go_out_as_a_burst()
+    {
+        var time = TimeProvider.System;
+        var spacing = new RequestSpacing(10, 100, time);
+
+        Assert.Null(await spacing.WaitTurnAsync(CancellationToken.None));
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        var started = time.GetTimestamp();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(await spacing.WaitTurnAsync(CancellationToken.None));
+        }
+
+        Assert.True(time.GetElapsedTime(started) >= TimeSpan.FromMilliseconds(180), "after an idle spell the next slots are still 100 ms apart");
+    }
+
+    /// <summary>The most requests in any window [t, t + 1 s) that starts at a request.</summary>
+    public static int MaxInAnySecond(IReadOnlyList<DateTimeOffset> log) =>
+        log.Count == 0 ? 0 : log.Select((start, i) => log.Skip(i).TakeWhile(t => t - start < TimeSpan.FromSeconds(1)).Count()).Max();
+}
