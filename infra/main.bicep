@@ -60,6 +60,7 @@ var tableNames = [
   'ScanSchedule'
   'ScanPositions'
   'ScanRuns'
+  'UpkeepIdentities'
 ]
 var queueNames = [
   'scan-plans'

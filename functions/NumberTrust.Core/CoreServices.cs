@@ -13,6 +13,7 @@ using NumberTrust.ScanRuns;
 using NumberTrust.Scheduling;
 using NumberTrust.Storage;
 using NumberTrust.Tenants;
+using NumberTrust.Upkeep;
 
 namespace NumberTrust;
 
@@ -77,6 +78,9 @@ public static class CoreServices
         services.AddSingleton<ScanRunStore>();
         services.AddSingleton<ScanRunService>();
         services.AddSingleton<ScanRunExpander>();
+
+        services.AddSingleton<IdentityObserver>();
+        services.AddSingleton<ILookupObserver>(sp => sp.GetRequiredService<IdentityObserver>());
         return services;
     }
 }

@@ -148,17 +148,50 @@ public sealed class FixtureCorpusTests
     }
 
     [Fact]
-    public async Task Haoma_verified_business_name_is_a_business_label_not_a_user_mark()
+    public async Task Haoma_verified_business_name_is_the_displayed_identity_not_a_label()
     {
         await using var harness = await PlatformHarness.StartAsync();
         harness.Simulator.Script(SimulatedPlatforms.BaiduHaoma, "13800138000", NumberScript.Labeled("示例科技客服").WithLayout("verified"));
 
         var result = await harness.LookupAsync(SimulatedPlatforms.BaiduHaoma);
 
-        Assert.Equal(LookupOutcome.Labeled, result.Outcome);
-        Assert.Equal(LabelCategory.Business, result.Category);
-        Assert.Equal("示例科技客服", result.LabelText);
+        Assert.Equal(LookupOutcome.Clean, result.Outcome);
+        Assert.Null(result.Category);
+        Assert.Null(result.LabelText);
+        Assert.Equal(new DisplayedIdentity("示例科技客服", "企业认证", Certified: true), result.Identity);
         Assert.Contains("企业认证", result.Detail);
+    }
+
+    [Fact]
+    public async Task Haoma_user_marks_and_location_cards_show_no_identity()
+    {
+        await using var harness = await PlatformHarness.StartAsync();
+        harness.Simulator.Script(SimulatedPlatforms.BaiduHaoma, "13800138000", NumberScript.Labeled("骚扰电话", 12));
+        harness.Simulator.Script(SimulatedPlatforms.BaiduHaoma, "13900139000", NumberScript.Clean());
+
+        var marked = await harness.LookupAsync(SimulatedPlatforms.BaiduHaoma);
+        var plain = await harness.LookupAsync(SimulatedPlatforms.BaiduHaoma, PlatformHarness.CnMobile with { E164 = "+8613900139000", NationalNumber = "13900139000", NationalDialString = "13900139000" });
+
+        Assert.Equal(LookupOutcome.Labeled, marked.Outcome);
+        Assert.Null(marked.Identity);
+        Assert.Equal(LookupOutcome.Clean, plain.Outcome);
+        Assert.Null(plain.Identity);
+    }
+
+    [Fact]
+    public async Task Haoma_identity_reaches_the_observation_and_survives_a_json_round_trip()
+    {
+        await using var harness = await PlatformHarness.StartAsync();
+        harness.Simulator.Script(SimulatedPlatforms.BaiduHaoma, "13800138000", NumberScript.Labeled("示例科技客服").WithLayout("verified"));
+
+        var result = await harness.LookupAsync(SimulatedPlatforms.BaiduHaoma);
+        var observation = NumberTrust.Lookups.PlatformLabelSource.ToObservation(result);
+        var copy = System.Text.Json.JsonSerializer.Deserialize<LookupResult>(System.Text.Json.JsonSerializer.Serialize(result))!;
+
+        Assert.Equal(NumberTrust.Lookups.ObservedState.Clean, observation.State);
+        Assert.Null(observation.Category);
+        Assert.Equal(result.Identity, observation.Identity);
+        Assert.Equal(result.Identity, copy.Identity);
     }
 
     [Fact]

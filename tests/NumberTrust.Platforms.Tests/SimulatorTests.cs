@@ -105,7 +105,7 @@ public sealed class SimulatorTests
         Assert.Equal(LabelCategory.Robocall, (await harness.LookupAsync(SimulatedPlatforms.Nomorobo, PlatformHarness.UsNumber)).Category);
 
         var service = cn with { E164 = "+864008108888", NationalNumber = "4008108888", NationalDialString = "4008108888", Type = Numbers.NumberType.SharedCost };
-        Assert.Equal(LabelCategory.Business, (await harness.LookupAsync(SimulatedPlatforms.BaiduHaoma, service)).Category);
+        Assert.Equal("示例科技客服", (await harness.LookupAsync(SimulatedPlatforms.BaiduHaoma, service)).Identity?.DisplayName);
         Assert.Equal(LabelCategory.Delivery, (await harness.LookupAsync(SimulatedPlatforms.Qihoo360, service)).Category);
     }
 

@@ -34,5 +34,6 @@ public sealed class PlatformLabelSource(IPlatformAdapterRegistry registry) : ILa
         result.Evidence.HttpStatus,
         result.Evidence.Excerpt,
         result.Detail,
-        result.Severity);
+        result.Severity,
+        result.Identity);
 }

@@ -112,6 +112,13 @@ public sealed record LookupResult
 
     public LookupEvidence Evidence { get; }
 
+    /// <summary>The verified business identity the page shows, when it shows one; kept apart from the label and never on an Unknown.</summary>
+    public DisplayedIdentity? Identity
+    {
+        get;
+        init => field = Outcome == LookupOutcome.Unknown ? null : value;
+    }
+
     [JsonIgnore]
     public bool IsLabeled => Outcome == LookupOutcome.Labeled;
 
@@ -136,7 +143,7 @@ public sealed record LookupResult
     public override string ToString() => Outcome switch
     {
         LookupOutcome.Labeled => $"{PlatformId}: Labeled {Category} '{LabelText}' count={ReportCount} source={SourceApp} severity={Severity}",
-        LookupOutcome.Clean => $"{PlatformId}: Clean",
+        LookupOutcome.Clean => $"{PlatformId}: Clean identity={Identity?.DisplayName}",
         _ => $"{PlatformId}: Unknown({Reason}) {Detail}",
     };
 }

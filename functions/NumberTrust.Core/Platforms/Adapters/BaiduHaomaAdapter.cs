@@ -79,8 +79,8 @@ public sealed class BaiduHaomaAdapter(PlatformContext context) : HttpPlatformAda
 
             if (type.Length > 0)
             {
-                // Not a user mark: the platform shows a verified business name (企业认证 and similar).
-                return Labeled(response, tags[0], count, null, excerpt, LabelCategory.Business, $"Verified name ({type}), not a user mark.");
+                // Not a user mark: a verified business name (企业认证 and similar) is the number's displayed identity, not a label.
+                return Clean(response, excerpt, $"Verified name ({type}), no user mark.") with { Identity = new DisplayedIdentity(tags[0], type, Certified: true) };
             }
 
             return Unknown(UnknownReason.UnrecognisedLayout, response, "A report card without a report type.");
