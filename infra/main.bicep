@@ -60,6 +60,7 @@ var tableNames = [
   'ScanSchedule'
   'ScanPositions'
   'ScanRuns'
+  'Appeals'
 ]
 var queueNames = [
   'scan-plans'

@@ -20,8 +20,9 @@ public static class TableNames
     public const string ScanSchedule = "ScanSchedule";
     public const string ScanPositions = "ScanPositions";
     public const string ScanRuns = "ScanRuns";
+    public const string Appeals = "Appeals";
 
-    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns];
+    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns, Appeals];
 }
 
 /// <summary>
