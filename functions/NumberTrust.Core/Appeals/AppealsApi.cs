@@ -274,7 +274,7 @@ public static class AppealsApi
                 return Problems.PreconditionFailed($"Appeal {id} has changed (current ETag {appeal?.EntityTag}).");
             case AppealWriteOutcome.InvalidTransition:
                 return Problems.Conflict($"Appeal {id} is {appeal!.Status}; it cannot become {to}.",
-                    new Dictionary<string, object?> { ["status"] = appeal.Status });
+                    new Dictionary<string, object?> { ["appealStatus"] = appeal.Status });
         }
 
         request.HttpContext.Response.Headers.ETag = appeal!.EntityTag;
