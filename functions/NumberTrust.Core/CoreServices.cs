@@ -76,6 +76,7 @@ public static class CoreServices
         services.AddSingleton<SchedulePuller>();
 
         services.AddSingleton<AppealStore>();
+        services.AddSingleton<ILookupObserver, AppealVerifier>();
         services.AddSingleton<ScanRunStore>();
         services.AddSingleton<ScanRunService>();
         services.AddSingleton<ScanRunExpander>();

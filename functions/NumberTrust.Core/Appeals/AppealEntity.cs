@@ -68,6 +68,14 @@ public sealed class AppealEntity : ITableEntity
 
     public int Transitions { get; set; }
 
+    /// <summary>The lookup job that first saw the label gone in the current run of clean checks, and when it checked.</summary>
+    public string? CleanJobId { get; set; }
+
+    public DateTimeOffset? CleanAt { get; set; }
+
+    /// <summary>The lookup job whose check verified the removal (the second clean check); set with Resolved.</summary>
+    public string? VerifiedJobId { get; set; }
+
     public AppealStatus State => Enum.Parse<AppealStatus>(Status);
 
     public string EntityTag => ETag.ToString();
