@@ -61,6 +61,7 @@ var tableNames = [
   'ScanPositions'
   'ScanRuns'
   'UpkeepIdentities'
+  'Appeals'
 ]
 var queueNames = [
   'scan-plans'

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using NumberTrust.Appeals;
 using NumberTrust.Hosting;
 using NumberTrust.Lookups;
 using NumberTrust.Notifications;
@@ -75,6 +76,8 @@ public static class CoreServices
         services.AddSingleton<ScanPlanner>();
         services.AddSingleton<SchedulePuller>();
 
+        services.AddSingleton<AppealStore>();
+        services.AddSingleton<ILookupObserver, AppealVerifier>();
         services.AddSingleton<ScanRunStore>();
         services.AddSingleton<ScanRunService>();
         services.AddSingleton<ScanRunExpander>();

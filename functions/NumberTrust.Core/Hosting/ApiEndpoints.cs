@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using NumberTrust.Appeals;
 using NumberTrust.Health;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
@@ -26,6 +27,7 @@ public static class ApiEndpoints
         api.MapPlatforms();
         api.MapScanRuns();
         api.MapPeakWindows();
+        api.MapAppeals();
         api.MapAdmin();
         return api;
     }

@@ -18,6 +18,13 @@ public static class ApiRoutes
     public const string Scan = "scans/{scanId}";
     public const string Platforms = "platforms";
     public const string PeakWindows = "peak-windows";
+    public const string NumberAppeals = "numbers/{number}/appeals";
+    public const string Appeals = "appeals";
+    public const string Appeal = "appeals/{id}";
+    public const string AppealSubmit = "appeals/{id}/submit";
+    public const string AppealWithdraw = "appeals/{id}/withdraw";
+    public const string AppealUpdates = "appeals/{id}/updates";
+    public const string AppealReopen = "appeals/{id}/reopen";
     public const string AdminTenant = "admin/tenants/{tenantId}";
     public const string AdminTenantKeys = "admin/tenants/{tenantId}/keys";
     public const string AdminTenantKey = "admin/tenants/{tenantId}/keys/{keyId}";

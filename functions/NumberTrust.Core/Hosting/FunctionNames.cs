@@ -33,6 +33,14 @@ public static class FunctionNames
     public const string LookupLabel = nameof(LookupLabel);
     public const string RecordPoisonedLookup = nameof(RecordPoisonedLookup);
 
+    public const string CreateAppeal = nameof(CreateAppeal);
+    public const string ListAppeals = nameof(ListAppeals);
+    public const string GetAppeal = nameof(GetAppeal);
+    public const string SubmitAppeal = nameof(SubmitAppeal);
+    public const string WithdrawAppeal = nameof(WithdrawAppeal);
+    public const string UpdateAppeal = nameof(UpdateAppeal);
+    public const string ReopenAppeal = nameof(ReopenAppeal);
+
     public const string PutTenant = nameof(PutTenant);
     public const string GetTenant = nameof(GetTenant);
     public const string CreateTenantKey = nameof(CreateTenantKey);

@@ -22,7 +22,9 @@ public static class TableNames
     public const string ScanRuns = "ScanRuns";
     public const string UpkeepIdentities = "UpkeepIdentities";
 
-    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns, UpkeepIdentities];
+    public const string Appeals = "Appeals";
+
+    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns, UpkeepIdentities, Appeals];
 }
 
 /// <summary>

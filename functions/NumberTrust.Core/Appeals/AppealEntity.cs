@@ -1,0 +1,88 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace NumberTrust.Appeals;
+
+/// <summary>
+/// A removal appeal: row <c>appeal|{id}</c> in the tenant's partition of <c>Appeals</c>. Its transitions are rows
+/// <c>t|{id}|{seq:D4}</c> and, while it is open, the row <c>open|{number}|{platform}</c> holds its id, so "one open appeal per
+/// number and platform" is enforced by the table itself (the marker is added in the appeal's transaction).
+/// </summary>
+public sealed class AppealEntity : ITableEntity
+{
+    public const string RowPrefix = "appeal|";
+
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string Id => RowKey[RowPrefix.Length..];
+
+    public string Number { get; set; } = "";
+
+    public string Platform { get; set; } = "";
+
+    public string Status { get; set; } = nameof(AppealStatus.Draft);
+
+    public string Reason { get; set; } = "";
+
+    public string? ContactName { get; set; }
+
+    public string? ContactPhone { get; set; }
+
+    public string? ContactEmail { get; set; }
+
+    public string? CompanyName { get; set; }
+
+    /// <summary>The business's registration id (unified social credit code, EIN).</summary>
+    public string? RegistrationId { get; set; }
+
+    public string? Text { get; set; }
+
+    public string? TicketNumber { get; set; }
+
+    public string? Note { get; set; }
+
+    public string? RejectionReason { get; set; }
+
+    /// <summary>The rejected appeal this one re-opens.</summary>
+    public string? ReopenedFrom { get; set; }
+
+    /// <summary>True when it was submitted with required evidence missing (<c>force</c>).</summary>
+    public bool Forced { get; set; }
+
+    /// <summary>When the label this appeal is about was first seen (start of the response time).</summary>
+    public DateTimeOffset? LabelFirstSeenAt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? SubmittedAt { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    public int Transitions { get; set; }
+
+    /// <summary>The lookup job that first saw the label gone in the current run of clean checks, and when it checked.</summary>
+    public string? CleanJobId { get; set; }
+
+    public DateTimeOffset? CleanAt { get; set; }
+
+    /// <summary>The lookup job whose check verified the removal (the second clean check); set with Resolved.</summary>
+    public string? VerifiedJobId { get; set; }
+
+    public AppealStatus State => Enum.Parse<AppealStatus>(Status);
+
+    public string EntityTag => ETag.ToString();
+
+    public static string RowOf(string id) => RowPrefix + id;
+
+    public static string OpenRow(string number, string platform) => $"open|{number}|{platform}";
+
+    public static string TransitionRow(string id, int seq) => $"t|{id}|{seq:D4}";
+}

@@ -1,0 +1,290 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using NumberTrust.Hosting;
+using NumberTrust.Lookups;
+using NumberTrust.Numbers;
+using NumberTrust.Platforms;
+using NumberTrust.Tenants;
+
+namespace NumberTrust.Appeals;
+
+/// <summary>Removal appeals: create for a labeled number, read, list, submit, withdraw, record the platform's updates.</summary>
+public static class AppealsApi
+{
+    public static RouteGroupBuilder MapAppeals(this RouteGroupBuilder api)
+    {
+        var appeals = api.MapGroup("").WithTags("Appeals").RequireTenant();
+        appeals.MapPost(ApiRoutes.NumberAppeals, CreateAsync).WithName(FunctionNames.CreateAppeal).Accepts<CreateAppealRequest>("application/json")
+            .WithSummary("Open a draft appeal for a number labeled on a platform; 201 with Location. 409 when one is already open, 422 when the number is not labeled there.");
+        appeals.MapGet(ApiRoutes.Appeals, ListAsync).WithName(FunctionNames.ListAppeals)
+            .WithSummary("The tenant's appeals, filtered by status, platform and number, paged.");
+        appeals.MapGet(ApiRoutes.Appeal, GetAsync).WithName(FunctionNames.GetAppeal)
+            .WithSummary("One appeal with every transition (who, when, why) and its response time.");
+        appeals.MapPost(ApiRoutes.AppealSubmit, SubmitAsync).WithName(FunctionNames.SubmitAppeal).Accepts<AppealActionRequest>("application/json")
+            .WithSummary("Draft -> Submitted (the operator's confirmation that it was filed). Honours If-Match.");
+        appeals.MapPost(ApiRoutes.AppealWithdraw, WithdrawAsync).WithName(FunctionNames.WithdrawAppeal).Accepts<AppealActionRequest>("application/json")
+            .WithSummary("Withdraw an open appeal. Honours If-Match.");
+        appeals.MapPost(ApiRoutes.AppealUpdates, UpdateAsync).WithName(FunctionNames.UpdateAppeal).Accepts<AppealUpdateRequest>("application/json")
+            .WithSummary("Record what the platform said: status InReview or Rejected (with reason), Removed (a claim, verified by lookups), a note, a ticket number. Honours If-Match.");
+        appeals.MapPost(ApiRoutes.AppealReopen, ReopenAsync).WithName(FunctionNames.ReopenAppeal).Accepts<AppealActionRequest>("application/json")
+            .WithSummary("Re-open a Rejected appeal as a new draft linked to it; 201 with Location.");
+        return api;
+    }
+
+    public static async Task<Results<Created<AppealView>, NotFoundProblem, ConflictProblem, UnprocessableProblem, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        [AsParameters] NumberRoute route, HttpRequest request, CurrentTenant tenant, NumberStore numbers, AppealStore store,
+        PlatformIdSet platforms, CancellationToken cancellationToken)
+    {
+        var number = route.Parse(tenant);
+        if (!number.IsValid)
+        {
+            return number.Problem;
+        }
+
+        var body = await HttpBody.ReadJsonAsync<CreateAppealRequest>(request, null, cancellationToken);
+        if (!body.IsValid)
+        {
+            return body.Problem;
+        }
+
+        var input = body.Value;
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(input.Platform) || !platforms.IsKnown(input.Platform))
+        {
+            errors["platform"] = ["platform must be a known platform id."];
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Reason))
+        {
+            errors["reason"] = ["reason is required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(input.ContactName) || (string.IsNullOrWhiteSpace(input.ContactPhone) && string.IsNullOrWhiteSpace(input.ContactEmail)))
+        {
+            errors["contact"] = ["contactName and a contactPhone or contactEmail are required."];
+        }
+
+        foreach (var (field, value, max) in new[] { ("reason", input.Reason, 500), ("text", input.Text, 4000), ("companyName", input.CompanyName, 200),
+                     ("registrationId", input.RegistrationId, 64), ("contactName", input.ContactName, 200), ("contactEmail", input.ContactEmail, 254), ("contactPhone", input.ContactPhone, 32) })
+        {
+            if (value is { Length: var length } && length > max)
+            {
+                errors[field] = [$"{field} must be at most {max} characters."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        if (await numbers.FindAsync(tenant.Id, number.Value.E164, cancellationToken) is null)
+        {
+            return NumbersApi.NotRegistered(number.Value);
+        }
+
+        var label = await store.LabelAsync(number.Value.E164, input.Platform!, cancellationToken);
+        if (label?.State != nameof(ObservedState.Labeled))
+        {
+            return Problems.Unprocessable(
+                $"{number.Value.E164} is not labeled on {input.Platform} (last known state: {label?.State ?? nameof(ObservedState.Unknown)}), so there is nothing to appeal.",
+                new Dictionary<string, object?> { ["labelState"] = label?.State ?? nameof(ObservedState.Unknown) });
+        }
+
+        return await CreateDraftAsync(tenant.Id, new AppealEntity
+        {
+            Number = number.Value.E164,
+            Platform = input.Platform!,
+            Reason = input.Reason!.Trim(),
+            ContactName = input.ContactName?.Trim(),
+            ContactPhone = input.ContactPhone?.Trim(),
+            ContactEmail = input.ContactEmail?.Trim(),
+            CompanyName = input.CompanyName?.Trim(),
+            RegistrationId = input.RegistrationId?.Trim(),
+            Text = input.Text,
+            LabelFirstSeenAt = label.FirstSeenAt,
+        }, Actor(input.Actor, tenant), "created", store, cancellationToken);
+    }
+
+    public static async Task<Results<Ok<AppealPage>, ValidationProblem>> ListAsync(
+        [AsParameters] ListAppealsQuery query, CurrentTenant tenant, AppealStore store, PlatformIdSet platforms, CancellationToken cancellationToken)
+    {
+        var parsed = query.Parse(platforms);
+        if (!parsed.IsValid)
+        {
+            return parsed.Problem;
+        }
+
+        var (items, next) = await store.ListAsync(tenant.Id, parsed.Value.Keep, parsed.Value.PageSize, parsed.Value.After, cancellationToken);
+        return TypedResults.Ok(new AppealPage(items.Select(a => AppealView.Of(a, [])).ToList(), next));
+    }
+
+    public static async Task<Results<Ok<AppealView>, NotFoundProblem>> GetAsync(
+        string id, CurrentTenant tenant, HttpResponse response, AppealStore store, CancellationToken cancellationToken)
+    {
+        var appeal = await store.FindAsync(tenant.Id, id, cancellationToken);
+        if (appeal is null)
+        {
+            return NotFound(id);
+        }
+
+        response.Headers.ETag = appeal.EntityTag;
+        return TypedResults.Ok(AppealView.Of(appeal, await store.TransitionsAsync(tenant.Id, appeal.Id, cancellationToken)));
+    }
+
+    public static async Task<Results<Ok<AppealView>, NotFoundProblem, ConflictProblem, ProblemHttpResult, ValidationProblem>> SubmitAsync(
+        string id, [AsParameters] AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store, CancellationToken cancellationToken)
+    {
+        var body = await HttpBody.ReadJsonAsync(request, new AppealActionRequest(null, null), cancellationToken);
+        if (!body.IsValid)
+        {
+            return body.Problem;
+        }
+
+        var why = body.Value.Force ? "submitted (force)" : body.Value.Why ?? "submitted";
+        return await ChangeAsync(id, preconditions, request, tenant, store, AppealStatus.Submitted, Actor(body.Value.Actor, tenant), why,
+            a => a.Forced = body.Value.Force, cancellationToken);
+    }
+
+    public static async Task<Results<Ok<AppealView>, NotFoundProblem, ConflictProblem, ProblemHttpResult, ValidationProblem>> WithdrawAsync(
+        string id, [AsParameters] AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store, CancellationToken cancellationToken)
+    {
+        var body = await HttpBody.ReadJsonAsync(request, new AppealActionRequest(null, null), cancellationToken);
+        if (!body.IsValid)
+        {
+            return body.Problem;
+        }
+
+        return await ChangeAsync(id, preconditions, request, tenant, store, AppealStatus.Withdrawn, Actor(body.Value.Actor, tenant),
+            body.Value.Why ?? "withdrawn", _ => { }, cancellationToken);
+    }
+
+    public static async Task<Results<Ok<AppealView>, NotFoundProblem, ConflictProblem, ProblemHttpResult, ValidationProblem>> UpdateAsync(
+        string id, [AsParameters] AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store, CancellationToken cancellationToken)
+    {
+        var body = await HttpBody.ReadJsonAsync<AppealUpdateRequest>(request, null, cancellationToken);
+        if (!body.IsValid)
+        {
+            return body.Problem;
+        }
+
+        var update = body.Value;
+        AppealStatus? to;
+        string why;
+        switch (update.Status?.Trim())
+        {
+            case null or "":
+                to = null;
+                why = "note";
+                break;
+            case nameof(AppealStatus.InReview):
+                to = AppealStatus.InReview;
+                why = "platform is reviewing";
+                break;
+            case nameof(AppealStatus.Rejected) when string.IsNullOrWhiteSpace(update.Reason):
+                return Problems.Invalid("reason", "A rejection needs the platform's reason.");
+            case nameof(AppealStatus.Rejected):
+                to = AppealStatus.Rejected;
+                why = "rejected: " + update.Reason!.Trim();
+                break;
+            case "Removed":
+                // The platform's word is not proof: the appeal stays open until lookups verify the label is gone.
+                to = null;
+                why = "platform says removed; awaiting verification by lookups";
+                break;
+            default:
+                return Problems.Invalid("status", "status must be InReview, Rejected or Removed (or omitted for a note).");
+        }
+
+        if (update.Note is { Length: > 2000 } || update.TicketNumber is { Length: > 100 } || update.Reason is { Length: > 1000 })
+        {
+            return Problems.Invalid("note", "note is at most 2000, ticketNumber 100 and reason 1000 characters.");
+        }
+
+        return await ChangeAsync(id, preconditions, request, tenant, store, to, Actor(update.Actor, tenant), why, a =>
+        {
+            a.Note = update.Note ?? (update.Status == "Removed" ? why : a.Note);
+            a.TicketNumber = update.TicketNumber ?? a.TicketNumber;
+            a.RejectionReason = to == AppealStatus.Rejected ? update.Reason!.Trim() : a.RejectionReason;
+        }, cancellationToken);
+    }
+
+    public static async Task<Results<Created<AppealView>, NotFoundProblem, ConflictProblem, UnprocessableProblem, ValidationProblem, ProblemHttpResult>> ReopenAsync(
+        string id, HttpRequest request, CurrentTenant tenant, AppealStore store, CancellationToken cancellationToken)
+    {
+        var body = await HttpBody.ReadJsonAsync(request, new AppealActionRequest(null, null), cancellationToken);
+        if (!body.IsValid)
+        {
+            return body.Problem;
+        }
+
+        var old = await store.FindAsync(tenant.Id, id, cancellationToken);
+        if (old is null)
+        {
+            return NotFound(id);
+        }
+
+        if (old.State != AppealStatus.Rejected)
+        {
+            return Problems.Unprocessable($"Only a Rejected appeal can be re-opened; this one is {old.Status}.");
+        }
+
+        return await CreateDraftAsync(tenant.Id, new AppealEntity
+        {
+            Number = old.Number,
+            Platform = old.Platform,
+            Reason = old.Reason,
+            ContactName = old.ContactName,
+            ContactPhone = old.ContactPhone,
+            ContactEmail = old.ContactEmail,
+            CompanyName = old.CompanyName,
+            RegistrationId = old.RegistrationId,
+            Text = old.Text,
+            LabelFirstSeenAt = old.LabelFirstSeenAt,
+            ReopenedFrom = old.Id,
+        }, Actor(body.Value.Actor, tenant), body.Value.Why ?? $"re-opened from {old.Id}", store, cancellationToken);
+    }
+
+    private static async Task<Results<Created<AppealView>, NotFoundProblem, ConflictProblem, UnprocessableProblem, ValidationProblem, ProblemHttpResult>> CreateDraftAsync(
+        string tenantId, AppealEntity draft, string actor, string why, AppealStore store, CancellationToken cancellationToken)
+    {
+        var (outcome, appeal) = await store.CreateAsync(tenantId, draft, actor, why, cancellationToken);
+        if (outcome == AppealWriteOutcome.AlreadyOpen)
+        {
+            var openId = await store.OpenAppealIdAsync(tenantId, draft.Number, draft.Platform, cancellationToken);
+            return Problems.Conflict($"An appeal for {draft.Number} on {draft.Platform} is already open ({openId}).",
+                new Dictionary<string, object?> { ["openAppealId"] = openId });
+        }
+
+        return TypedResults.Created(LocationOf(appeal.Id), AppealView.Of(appeal, await store.TransitionsAsync(tenantId, appeal.Id, cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<AppealView>, NotFoundProblem, ConflictProblem, ProblemHttpResult, ValidationProblem>> ChangeAsync(
+        string id, AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store, AppealStatus? to,
+        string actor, string why, Action<AppealEntity> change, CancellationToken cancellationToken)
+    {
+        var (outcome, appeal) = await store.ChangeAsync(tenant.Id, id, preconditions.Match, to, actor, why, change, cancellationToken);
+        switch (outcome)
+        {
+            case AppealWriteOutcome.NotFound:
+                return NotFound(id);
+            case AppealWriteOutcome.PreconditionFailed:
+                return Problems.PreconditionFailed($"Appeal {id} has changed (current ETag {appeal?.EntityTag}).");
+            case AppealWriteOutcome.InvalidTransition:
+                return Problems.Conflict($"Appeal {id} is {appeal!.Status}; it cannot become {to}.",
+                    new Dictionary<string, object?> { ["appealStatus"] = appeal.Status });
+        }
+
+        request.HttpContext.Response.Headers.ETag = appeal!.EntityTag;
+        return TypedResults.Ok(AppealView.Of(appeal, await store.TransitionsAsync(tenant.Id, appeal.Id, cancellationToken)));
+    }
+
+    private static string Actor(string? actor, CurrentTenant tenant) =>
+        string.IsNullOrWhiteSpace(actor) ? "tenant:" + tenant.Id : Display.Shorten(actor.Trim());
+
+    private static NotFoundProblem NotFound(string id) => Problems.NotFound($"Appeal '{Display.Shorten(id)}' does not exist.");
+
+    private static string LocationOf(string id) => ApiRoutes.PathOf("appeals/" + id);
+}

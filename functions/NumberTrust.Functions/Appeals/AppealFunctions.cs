@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using NumberTrust.Hosting;
+
+namespace NumberTrust.Functions.Appeals;
+
+/// <summary>Removal appeals: the endpoints of <see cref="NumberTrust.Appeals.AppealsApi"/>.</summary>
+public sealed class AppealFunctions(ApiEndpointTable endpoints)
+{
+    [Function(FunctionNames.CreateAppeal)]
+    public Task<IResult> CreateAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.NumberAppeals)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.CreateAppeal, request);
+
+    [Function(FunctionNames.ListAppeals)]
+    public Task<IResult> ListAppeals([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.Appeals)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.ListAppeals, request);
+
+    [Function(FunctionNames.GetAppeal)]
+    public Task<IResult> GetAppeal([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.Appeal)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.GetAppeal, request);
+
+    [Function(FunctionNames.SubmitAppeal)]
+    public Task<IResult> SubmitAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.AppealSubmit)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.SubmitAppeal, request);
+
+    [Function(FunctionNames.WithdrawAppeal)]
+    public Task<IResult> WithdrawAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.AppealWithdraw)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.WithdrawAppeal, request);
+
+    [Function(FunctionNames.UpdateAppeal)]
+    public Task<IResult> UpdateAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.AppealUpdates)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.UpdateAppeal, request);
+
+    [Function(FunctionNames.ReopenAppeal)]
+    public Task<IResult> ReopenAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.AppealReopen)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.ReopenAppeal, request);
+}
