@@ -60,6 +60,7 @@ var tableNames = [
   'ScanSchedule'
   'ScanPositions'
   'ScanRuns'
+  'Subscriptions'
 ]
 var queueNames = [
   'scan-plans'

@@ -7,6 +7,9 @@ using Microsoft.Extensions.Hosting;
 using NumberTrust.Hosting;
 using NumberTrust.Lookups;
 using NumberTrust.Notifications;
+using NumberTrust.Notifications.Email;
+using NumberTrust.Notifications.Subscriptions;
+using NumberTrust.Notifications.Webhooks;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
 using NumberTrust.ScanRuns;
@@ -77,6 +80,16 @@ public static class CoreServices
         services.AddSingleton<ScanRunStore>();
         services.AddSingleton<ScanRunService>();
         services.AddSingleton<ScanRunExpander>();
+
+        // Alerts: subscriptions and their channels. The local host registers the loopback-friendly URL policy before this.
+        services.TryAddSingleton(WebhookUrlPolicy.Azure);
+        services.AddCheckedOptions<WebhookSenderOptions>(configuration, WebhookSenderOptions.Section);
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookSenderOptions>>().Value);
+        services.AddSingleton<WebhookSender>();
+        services.AddCheckedOptions<EmailOptions>(configuration, EmailOptions.Section);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<EmailOptions>, EmailOptionsValidator>();
+        services.AddSingleton<EmailChannel>();
+        services.AddSingleton<SubscriptionStore>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NumberTrust.Health;
+using NumberTrust.Notifications.Subscriptions;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
 using NumberTrust.ScanRuns;
@@ -27,6 +28,7 @@ public static class ApiEndpoints
         api.MapScanRuns();
         api.MapPeakWindows();
         api.MapAdmin();
+        api.MapSubscriptions();
         return api;
     }
 }

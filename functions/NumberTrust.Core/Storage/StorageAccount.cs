@@ -21,7 +21,10 @@ public static class TableNames
     public const string ScanPositions = "ScanPositions";
     public const string ScanRuns = "ScanRuns";
 
-    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns];
+    public const string Subscriptions = "Subscriptions";
+
+    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns,
+        Subscriptions];
 }
 
 /// <summary>
