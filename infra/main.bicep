@@ -62,6 +62,7 @@ var tableNames = [
   'ScanRuns'
   'UpkeepIdentities'
   'Appeals'
+  'Subscriptions'
 ]
 var queueNames = [
   'scan-plans'

@@ -8,6 +8,9 @@ using NumberTrust.Appeals;
 using NumberTrust.Hosting;
 using NumberTrust.Lookups;
 using NumberTrust.Notifications;
+using NumberTrust.Notifications.Email;
+using NumberTrust.Notifications.Subscriptions;
+using NumberTrust.Notifications.Webhooks;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
 using NumberTrust.ScanRuns;
@@ -84,6 +87,15 @@ public static class CoreServices
 
         services.AddSingleton<IdentityObserver>();
         services.AddSingleton<ILookupObserver>(sp => sp.GetRequiredService<IdentityObserver>());
+        // Alerts: subscriptions and their channels. The local host registers the loopback-friendly URL policy before this.
+        services.TryAddSingleton(WebhookUrlPolicy.Azure);
+        services.AddCheckedOptions<WebhookSenderOptions>(configuration, WebhookSenderOptions.Section);
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookSenderOptions>>().Value);
+        services.AddSingleton<WebhookSender>();
+        services.AddCheckedOptions<EmailOptions>(configuration, EmailOptions.Section);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<EmailOptions>, EmailOptionsValidator>();
+        services.AddSingleton<EmailChannel>();
+        services.AddSingleton<SubscriptionStore>();
         return services;
     }
 }

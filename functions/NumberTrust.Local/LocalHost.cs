@@ -36,6 +36,7 @@ public static class LocalHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         builder.Services.AddHostedService<AzuriteBootstrap>();
+        builder.Services.AddSingleton(NumberTrust.Notifications.Webhooks.WebhookUrlPolicy.LocalHost);
         builder.Services.AddNumberTrustCore(builder.Configuration);
         builder.AddLocalTelemetry();
         builder.Services.AddProblemDetails();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NumberTrust.Appeals;
 using NumberTrust.Health;
+using NumberTrust.Notifications.Subscriptions;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
 using NumberTrust.ScanRuns;
@@ -29,6 +30,7 @@ public static class ApiEndpoints
         api.MapPeakWindows();
         api.MapAppeals();
         api.MapAdmin();
+        api.MapSubscriptions();
         return api;
     }
 }

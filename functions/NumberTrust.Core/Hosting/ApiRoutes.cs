@@ -29,6 +29,11 @@ public static class ApiRoutes
     public const string AdminTenantKeys = "admin/tenants/{tenantId}/keys";
     public const string AdminTenantKey = "admin/tenants/{tenantId}/keys/{keyId}";
 
+    public const string Subscriptions = "subscriptions";
+    public const string Subscription = "subscriptions/{subscriptionId}";
+    public const string SubscriptionSecret = "subscriptions/{subscriptionId}/secret";
+    public const string SubscriptionTest = "subscriptions/{subscriptionId}/test";
+
     /// <summary>The path a client uses for a resource, e.g. <c>/api/numbers/+8613800138000</c>.</summary>
     public static string PathOf(string relative) => "/" + Prefix + "/" + relative;
 }

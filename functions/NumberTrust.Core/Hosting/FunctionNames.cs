@@ -46,4 +46,12 @@ public static class FunctionNames
     public const string CreateTenantKey = nameof(CreateTenantKey);
     public const string ListTenantKeys = nameof(ListTenantKeys);
     public const string RevokeTenantKey = nameof(RevokeTenantKey);
+
+    public const string CreateSubscription = nameof(CreateSubscription);
+    public const string ListSubscriptions = nameof(ListSubscriptions);
+    public const string GetSubscription = nameof(GetSubscription);
+    public const string PutSubscription = nameof(PutSubscription);
+    public const string DeleteSubscription = nameof(DeleteSubscription);
+    public const string RotateSubscriptionSecret = nameof(RotateSubscriptionSecret);
+    public const string TestSubscription = nameof(TestSubscription);
 }

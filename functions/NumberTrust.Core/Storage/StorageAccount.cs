@@ -24,7 +24,10 @@ public static class TableNames
 
     public const string Appeals = "Appeals";
 
-    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns, UpkeepIdentities, Appeals];
+    public const string Subscriptions = "Subscriptions";
+
+    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns,
+        UpkeepIdentities, Appeals, Subscriptions];
 }
 
 /// <summary>
