@@ -2,7 +2,8 @@ namespace NumberTrust.Lookups;
 
 /// <summary>
 /// What one lookup job saw for a number on a platform, once it is stored. <see cref="Observation"/> is null when the job was
-/// redelivered after it had been applied (then <see cref="Seen"/> and the label come from the stored state).
+/// redelivered after it had been applied (then <see cref="Seen"/> and the label come from the stored state). <see cref="MayHaveAppeal"/>
+/// is false for an unchanged result of a job planned while no appeal was open (the planner plans those with an expectation only then).
 /// </summary>
 public sealed record LookupCompleted(
     string JobId,
@@ -12,7 +13,8 @@ public sealed record LookupCompleted(
     ObservedState Seen,
     string? Category,
     string? LabelText,
-    Observation? Observation);
+    Observation? Observation,
+    bool MayHaveAppeal = true);
 
 /// <summary>
 /// A feature that follows lookups (appeal verification, upkeep). Called after every stored lookup, and again when a job is

@@ -72,7 +72,8 @@ public sealed partial class LookupWorker(
             {
                 Log.Unchanged(logger, job.JobId, job.Number, job.Platform);
                 await NotifyObserversAsync(
-                    new LookupCompleted(job.JobId, job.Number, job.Platform, time.GetUtcNow(), observation.State, observation.Category, observation.LabelText, observation),
+                    new LookupCompleted(job.JobId, job.Number, job.Platform, time.GetUtcNow(), observation.State, observation.Category, observation.LabelText, observation,
+                        MayHaveAppeal: false),
                     cancellationToken);
                 return;
             }

@@ -236,7 +236,7 @@ public sealed partial class ScanPlanner(
                 var delay = SpreadDelay(platform, index, plan.Shard, startedAt);
                 var job = new LookupJobMessage(
                     LookupJobMessage.CurrentVersion, LookupJobMessage.IdFor(number, platform, entry.DueAt, null), number, facts.Region,
-                    facts.NumberType, platform, entry.DueAt, RunId: null, Reschedules: 0, Expected: string.IsNullOrEmpty(expected) ? null : expected,
+                    facts.NumberType, platform, entry.DueAt, RunId: null, Reschedules: 0, Expected: string.IsNullOrEmpty(expected) || facts.AppealOpen ? null : expected,
                     NotBefore: delay is { } d ? time.GetUtcNow() + d : null);
                 return LimitedAsync(ct => lookups.SendMessageAsync(QueueMessageJson.Serialize(job), delay, cancellationToken: ct), cancellationToken);
             }));
