@@ -42,7 +42,9 @@ public sealed class StatusReadTests : IAsyncLifetime
 
     private StorageAccount Storage => _api.Services.GetRequiredService<StorageAccount>();
 
-    private IReadOnlyList<(string Method, string Uri)> Requests => _requests.Tables(Storage.Prefix);
+    // The lookup's own reads; an API key check (a cache miss on a loaded box) is not what these tests count.
+    private IReadOnlyList<(string Method, string Uri)> Requests =>
+        _requests.Tables(Storage.Prefix).Where(r => !r.Uri.Contains(TableNames.ApiKeys, StringComparison.Ordinal)).ToList();
 
     private TableClient Numbers => Storage.Table(TableNames.Numbers);
 
