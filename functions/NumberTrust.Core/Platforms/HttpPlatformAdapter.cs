@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
@@ -256,6 +258,38 @@ public abstract partial class HttpPlatformAdapter : IPlatformAdapter, IDisposabl
     {
         var resolved = category ?? Taxonomy.Classify(PlatformId, labelText).Category;
         return LookupResult.Labeled(PlatformId, resolved, labelText, count, sourceApp, Evidence(response, excerpt), detail, severity);
+    }
+
+    /// <summary>A GET of a Chinese HTML page, asking for the markup and language a browser in China would.</summary>
+    protected static HttpRequestMessage ChineseHtmlGet(Uri baseUrl, string pathAndQuery, bool acceptHtml = true)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, PlatformBaseUrl.Combine(baseUrl, pathAndQuery));
+        if (acceptHtml)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml");
+        }
+
+        request.Headers.TryAddWithoutValidation("Accept-Language", "zh-CN,zh;q=0.9");
+        return request;
+    }
+
+    /// <summary>Parses a JSON answer; a cut-off document is Unknown(Truncated), anything else that is not JSON Unknown(UnrecognisedLayout).</summary>
+    protected bool TryParseJson(PlatformResponse response, [NotNullWhen(true)] out JsonDocument? json, [NotNullWhen(false)] out LookupResult? unknown)
+    {
+        try
+        {
+            json = JsonDocument.Parse(response.Text);
+            unknown = null;
+            return true;
+        }
+        catch (JsonException e)
+        {
+            var trimmed = response.Text.TrimStart();
+            var looksJson = trimmed.StartsWith('{') || trimmed.StartsWith('[');
+            json = null;
+            unknown = Unknown(looksJson ? UnknownReason.Truncated : UnknownReason.UnrecognisedLayout, response, "Not complete JSON: " + e.Message);
+            return false;
+        }
     }
 
     private static string ExcerptForUnknown(PlatformResponse response)
