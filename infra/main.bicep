@@ -63,6 +63,7 @@ var tableNames = [
   'UpkeepIdentities'
   'Appeals'
   'Subscriptions'
+  'PlatformPacing'
 ]
 var queueNames = [
   'scan-plans'

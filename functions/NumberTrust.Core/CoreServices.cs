@@ -59,6 +59,7 @@ public static class CoreServices
         services.AddScoped<CurrentTenant>();
 
         services.AddPlatforms(configuration);
+        services.AddSingleton<IPacingLedger, TablePacingLedger>();
 
         services.AddSingleton<NumberStore>();
         services.AddSingleton<NumberImporter>();

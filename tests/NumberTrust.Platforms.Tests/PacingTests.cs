@@ -30,6 +30,25 @@ public sealed class PacingTests
     }
 
     [Fact]
+    public async Task An_in_pipeline_retry_waits_for_its_own_send_slot()
+    {
+        await using var harness = await PlatformHarness.StartAsync(s =>
+        {
+            s["Platforms:qihoo360:RequestsPerSecond"] = "2";
+            s["Platforms:qihoo360:RetryDelay"] = "00:00:00.001";
+        });
+        harness.Simulator.InjectFault(SimulatedPlatforms.Qihoo360, new FaultSpec(FaultKind.ServerError, Count: 1));
+
+        var result = await harness.LookupAsync(SimulatedPlatforms.Qihoo360);
+
+        Assert.NotEqual(LookupOutcome.Unknown, result.Outcome);
+        var log = harness.Simulator.RequestLog(SimulatedPlatforms.Qihoo360);
+        Assert.Equal(2, log.Count);
+        // The retry's back-off is 1 ms; only its own slot, 500 ms after the first, holds it back.
+        Assert.True(log[1] - log[0] >= TimeSpan.FromMilliseconds(450), $"retry {(log[1] - log[0]).TotalMilliseconds:0} ms after the first attempt");
+    }
+
+    [Fact]
     public async Task A_stall_does_not_let_missed_slots_go_out_as_a_burst()
     {
         var time = TimeProvider.System;
