@@ -63,6 +63,7 @@ var tableNames = [
   'UpkeepIdentities'
   'Appeals'
   'Subscriptions'
+  'Deliveries'
 ]
 var queueNames = [
   'scan-plans'
@@ -70,6 +71,7 @@ var queueNames = [
   'scan-runs'
   'schedule-pulls'
   'alerts'
+  'deliveries'
 ]
 
 var abbrs = loadJsonContent('abbreviations.json')

@@ -26,8 +26,11 @@ public static class TableNames
 
     public const string Subscriptions = "Subscriptions";
 
+    public const string Deliveries = "Deliveries";
+
     public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns,
-        UpkeepIdentities, Appeals, Subscriptions];
+        UpkeepIdentities, Appeals, Subscriptions,
+        Deliveries];
 }
 
 /// <summary>

@@ -71,6 +71,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             ["AzureWebJobs.PlanScanShard.Disabled"] = "true",
             ["AzureWebJobs.ReplanPoisonedShard.Disabled"] = "true",
             ["AzureWebJobs.PullSchedulesForward.Disabled"] = "true",
+            ["AzureWebJobs.DispatchAlert.Disabled"] = "true",
             // A job rescheduled by an overloaded adapter (timeouts while the box also runs the other test classes) backs off 5 s,
             // 10 s, 20 s, ... up to an hour in production; capped here so a job waiting out its back-off is not mistaken for a lost one.
             ["Scanning__MaxBackoff"] = "00:00:10",
