@@ -64,6 +64,7 @@ var tableNames = [
   'Appeals'
   'Subscriptions'
   'PlatformPacing'
+  'Deliveries'
 ]
 var queueNames = [
   'scan-plans'
@@ -71,6 +72,7 @@ var queueNames = [
   'scan-runs'
   'schedule-pulls'
   'alerts'
+  'deliveries'
 ]
 
 var abbrs = loadJsonContent('abbreviations.json')

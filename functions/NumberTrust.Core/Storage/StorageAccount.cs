@@ -28,9 +28,15 @@ public static class TableNames
 
     public const string PlatformPacing = "PlatformPacing";
 
-    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns,
-        UpkeepIdentities, Appeals, Subscriptions,
-        PlatformPacing];
+    public const string Deliveries = "Deliveries";
+
+    // One name per line from here on, so features adding tables do not touch the same line.
+    public static readonly IReadOnlyList<string> All =
+    [
+        Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns, UpkeepIdentities, Appeals, Subscriptions,
+        PlatformPacing,
+        Deliveries,
+    ];
 }
 
 /// <summary>

@@ -64,6 +64,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         environment["Queues__MaxPollingInterval"] = "00:00:02";
         // On Azurite every idle poll re-sorts every message held (5,000 jobs here), so an idle listener takes CPU from the run.
         environment["AzureWebJobs.ReplanPoisonedShard.Disabled"] = "true";
+        // This test reads the alerts queue itself to check every event id arrived.
+        environment["AzureWebJobs.DispatchAlert.Disabled"] = "true";
         // A job rescheduled by an overloaded adapter (timeouts while the box also runs the other test classes) backs off 5 s,
         // 10 s, 20 s, ... up to an hour in production; capped here so a job waiting out its back-off is not mistaken for a lost one.
         environment["Scanning__MaxBackoff"] = "00:00:10";
