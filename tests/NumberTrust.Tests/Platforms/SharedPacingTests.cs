@@ -63,7 +63,9 @@ public sealed class SharedPacingTests(ITestOutputHelper output)
         output.WriteLine(string.Join(", ", log.Select(t => $"{(t - started).TotalMilliseconds:0}")));
         // 30 sends at 10/s take 2.9 s in all however the two instances share them; one instance alone would allow 20/s.
         Assert.True(log[^1] - started >= TimeSpan.FromMilliseconds(2_600), $"30 sends took {(log[^1] - started).TotalMilliseconds:0} ms");
-        Assert.True(MaxInAnySecond(log) <= 13, $"at most 10 + 3 (a loaded box) in any second, saw {MaxInAnySecond(log)}");
+        // Two pacers each at 10/s on their own would send 40 in 2 s; a loaded box may delay a send or two into the next window.
+        var most = MaxInWindow(log, TimeSpan.FromSeconds(2));
+        Assert.True(most <= 2 * 10 + 4, $"at most 20 + 4 in any 2 seconds, saw {most}");
     }
 
     [Fact]
@@ -117,8 +119,10 @@ public sealed class SharedPacingTests(ITestOutputHelper output)
             output.WriteLine($"{log.Count} requests in {(log[^1] - log[0]).TotalSeconds:0.0} s; by host: {string.Join(", ", byHost.Select(h => $"{h.Key} {h.Value}"))}");
             Assert.True(log.Count >= numbers);
             Assert.True(byHost.Count >= 2, "the lookups were shared by more than one host process");
-            // Three hosts at 4/s each would send 12/s; together they keep 4/s (+ a loaded box's compression of a send or two).
-            Assert.True(MaxInAnySecond(log) <= rate + 3, $"at most {rate} + 3 in any second, saw {MaxInAnySecond(log)}");
+            // Three hosts at 4/s each would send 36 in 3 s; together they keep 4/s. Arrivals are stamped in this (loaded) process, so
+            // a window of 3 s with 4 to spare, not 1 s with 1: a send or two delayed into the next second is no burst.
+            var most = MaxInWindow(log, TimeSpan.FromSeconds(3));
+            Assert.True(most <= 3 * rate + 4, $"at most {3 * rate} + 4 in any 3 seconds, saw {most}");
             Assert.True(log[^1] - log[0] >= TimeSpan.FromSeconds((log.Count - 1) / (double)rate * 0.85), $"{log.Count} requests took {(log[^1] - log[0]).TotalSeconds:0.0} s");
         }
         finally
@@ -143,6 +147,6 @@ public sealed class SharedPacingTests(ITestOutputHelper output)
         return storage;
     }
 
-    private static int MaxInAnySecond(IReadOnlyList<DateTimeOffset> log) =>
-        log.Count == 0 ? 0 : log.Select((start, i) => log.Skip(i).TakeWhile(t => t - start < TimeSpan.FromSeconds(1)).Count()).Max();
+    private static int MaxInWindow(IReadOnlyList<DateTimeOffset> log, TimeSpan window) =>
+        log.Count == 0 ? 0 : log.Select((start, i) => log.Skip(i).TakeWhile(t => t - start < window).Count()).Max();
 }

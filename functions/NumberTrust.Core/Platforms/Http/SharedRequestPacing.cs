@@ -4,8 +4,9 @@ namespace NumberTrust.Platforms;
 
 /// <summary>
 /// Send slots claimed from the <see cref="IPacingLedger"/> in batches (at most <c>RequestsPerSecond x PacingBatch</c>, never more than
-/// the lookups waiting here), so every instance's requests to a platform add up to its configured rate. A claimed slot that
-/// passed unused (more than half an interval ago) is dropped, never sent late, since the next slot may belong to another instance.
+/// the lookups waiting here), so every instance's requests to a platform add up to its configured rate. Claims ask for slots
+/// starting one claim round trip ahead, so they are still to come when the claim returns; a slot that passed unused by more than
+/// <see cref="Tolerance"/> is dropped, never sent late, since the next slot may belong to another instance.
 /// </summary>
 public sealed partial class SharedRequestPacing(
     IPacingLedger ledger, string platformId, double requestsPerSecond, TimeSpan batch, int maxQueued, TimeProvider time, ILogger logger) : IRequestPacer
@@ -16,8 +17,13 @@ public sealed partial class SharedRequestPacing(
     private readonly SemaphoreSlim _claim = new(1, 1);
     private readonly int _maxBatch = Math.Max(1, (int)Math.Floor(requestsPerSecond * batch.TotalSeconds));
     private int _needing;
+    private int _withoutSlot;
+    private long _claimTicks = TimeSpan.FromMilliseconds(20).Ticks;
 
     public TimeSpan Interval { get; } = TimeSpan.FromSeconds(1 / requestsPerSecond);
+
+    /// <summary>How late a slot may still be used: half an interval, at least 25 ms (at high rates a few ms of lateness is no burst).</summary>
+    public TimeSpan Tolerance => Interval / 2 > TimeSpan.FromMilliseconds(25) ? Interval / 2 : TimeSpan.FromMilliseconds(25);
 
     public async Task<TimeSpan?> WaitTurnAsync(CancellationToken cancellationToken)
     {
@@ -27,10 +33,22 @@ public sealed partial class SharedRequestPacing(
             return Interval * maxQueued;
         }
 
-        DateTimeOffset slot;
         try
         {
-            slot = await TakeSlotAsync(cancellationToken);
+            while (true)
+            {
+                var slot = await TakeSlotAsync(cancellationToken);
+                while (slot - time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+
+                // A process stalled past its slot would send on top of the next one (maybe another instance's): take a new slot.
+                if (time.GetUtcNow() - slot <= Tolerance)
+                {
+                    return null;
+                }
+            }
         }
         catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or TimeoutException)
         {
@@ -42,16 +60,22 @@ public sealed partial class SharedRequestPacing(
         {
             Interlocked.Decrement(ref _needing);
         }
-
-        while (slot - time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, time, cancellationToken);
-        }
-
-        return null;
     }
 
     private async Task<DateTimeOffset> TakeSlotAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _withoutSlot);
+        try
+        {
+            return await ClaimOrTakeAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _withoutSlot);
+        }
+    }
+
+    private async Task<DateTimeOffset> ClaimOrTakeAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -69,8 +93,13 @@ public sealed partial class SharedRequestPacing(
                 }
 
                 // One claim covers every lookup waiting now (up to a batch), so a busy instance pays one transaction per batch.
-                var count = Math.Clamp(Volatile.Read(ref _needing), 1, _maxBatch);
-                var first = await ledger.ClaimAsync(platformId, count, Interval, time.GetUtcNow(), cancellationToken);
+                var count = Math.Clamp(Volatile.Read(ref _withoutSlot), 1, _maxBatch);
+                var started = time.GetTimestamp();
+                var lead = TimeSpan.FromTicks(Math.Min(2 * Interlocked.Read(ref _claimTicks), TimeSpan.TicksPerSecond));
+                var first = await ledger.ClaimAsync(platformId, count, Interval, time.GetUtcNow() + lead, cancellationToken);
+                // Moving average of the claim round trip: the next claim's slots start that far ahead.
+                var took = time.GetElapsedTime(started).Ticks;
+                Interlocked.Exchange(ref _claimTicks, (3 * Interlocked.Read(ref _claimTicks) + took) / 4);
                 lock (_gate)
                 {
                     for (var i = 0; i < count; i++)
@@ -90,7 +119,7 @@ public sealed partial class SharedRequestPacing(
     {
         lock (_gate)
         {
-            var stale = time.GetUtcNow() - Interval / 2;
+            var stale = time.GetUtcNow() - Tolerance;
             while (_slots.TryDequeue(out slot))
             {
                 if (slot >= stale)

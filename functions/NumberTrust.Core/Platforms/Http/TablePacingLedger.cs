@@ -12,12 +12,28 @@ namespace NumberTrust.Platforms;
 public sealed class TablePacingLedger(StorageAccount storage, TimeProvider time) : IPacingLedger
 {
     private const string Partition = "pacing";
-    private const int MaxRounds = 10;
+    private const int MaxRounds = 20;
     private readonly ConcurrentDictionary<string, PacingRow> _last = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _claims = new(StringComparer.Ordinal);
 
     public async Task<DateTimeOffset> ClaimAsync(string platformId, int count, TimeSpan interval, DateTimeOffset notBefore, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        // One claim per platform at a time in this instance: races are then only with other instances.
+        var gate = _claims.GetOrAdd(platformId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ClaimOnceAsync(platformId, count, interval, notBefore, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<DateTimeOffset> ClaimOnceAsync(string platformId, int count, TimeSpan interval, DateTimeOffset notBefore, CancellationToken cancellationToken)
+    {
         var table = storage.Table(TableNames.PlatformPacing);
         for (var round = 0; ; round++)
         {
@@ -38,7 +54,7 @@ public sealed class TablePacingLedger(StorageAccount storage, TimeProvider time)
                 _last.TryRemove(platformId, out _);
                 if (round > 1)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * round)), time, cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 10 * Math.Min(round, 10))), time, cancellationToken);
                 }
             }
         }
