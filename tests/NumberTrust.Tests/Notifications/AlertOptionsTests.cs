@@ -1,0 +1,30 @@
+using NumberTrust.Notifications.Deliveries;
+
+namespace NumberTrust.Tests.Notifications;
+
+public sealed class AlertOptionsTests
+{
+    [Fact]
+    public void The_default_retry_schedule_spans_more_than_a_day_even_without_jitter()
+    {
+        var options = new AlertOptions();
+        var waits = Enumerable.Range(1, options.MaxAttempts - 1).Select(options.BaseDelay).ToList();
+
+        Assert.Equal(TimeSpan.FromSeconds(30), waits[0]);
+        Assert.Equal(TimeSpan.FromMinutes(2), waits[1]);
+        Assert.All(waits, w => Assert.True(w <= options.MaxRetryDelay));
+        Assert.Equal(options.MaxRetryDelay, waits[^1]);
+        var total = waits.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+        Assert.True(total >= TimeSpan.FromHours(24), $"the schedule spans only {total}");
+    }
+
+    [Fact]
+    public void Jitter_only_adds_and_at_most_its_share()
+    {
+        var options = new AlertOptions();
+
+        Assert.Equal(options.BaseDelay(3), options.Delay(3, 0));
+        Assert.InRange(options.Delay(3, 0.9999999), options.BaseDelay(3) * 1.19, options.BaseDelay(3) * 1.2);
+        Assert.Equal(options.MaxRetryDelay, options.BaseDelay(40));
+    }
+}
