@@ -14,14 +14,7 @@ public sealed partial class DemoAlertsTests
     {
         await using var azurite = await AzuriteProcess.StartAsync(RepoPaths.Root, location: null, ports: null, CancellationToken.None);
         var port = AzuriteProcess.FreePort();
-        await using var host = LocalHostProcess.Start(
-            new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                ["AzureWebJobsStorage"] = azurite.ConnectionString,
-                ["Urls"] = $"http://127.0.0.1:{port}",
-            },
-            "--Local:Demo=true");
+        await using var host = LocalHostProcess.StartDemo(azurite.ConnectionString, port);
 
         var subscribed = await host.WaitForLineAsync(l => MailboxUrl().IsMatch(l), TimeSpan.FromSeconds(60), "the demo subscription and mailbox URL are printed");
         await host.WaitForLineAsync(l => l.Contains("Demo mailbox: mail to alerts@demo.numbertrust.test", StringComparison.Ordinal), TimeSpan.FromSeconds(90), "a demo mail is printed");
