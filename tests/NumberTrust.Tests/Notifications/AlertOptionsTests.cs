@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using NumberTrust.Notifications.Deliveries;
 
 namespace NumberTrust.Tests.Notifications;
@@ -26,5 +29,32 @@ public sealed class AlertOptionsTests
         Assert.Equal(options.BaseDelay(3), options.Delay(3, 0));
         Assert.InRange(options.Delay(3, 0.9999999), options.BaseDelay(3) * 1.19, options.BaseDelay(3) * 1.2);
         Assert.Equal(options.MaxRetryDelay, options.BaseDelay(40));
+    }
+
+    [Fact]
+    public void Bad_alert_settings_fail_validation_naming_each_setting_and_the_defaults_pass()
+    {
+        using var bad = Services(new()
+        {
+            ["Alerts:PublicBaseUrl"] = "ftp://nt.example.com",
+            ["Alerts:MaxAttempts"] = "0",
+            ["Alerts:FirstRetryDelay"] = "00:10:00",
+            ["Alerts:MaxRetryDelay"] = "00:01:00",
+            ["Alerts:ClaimDuration"] = "00:00:30",
+        });
+        var error = Assert.Throws<OptionsValidationException>(() => bad.GetRequiredService<IOptions<AlertOptions>>().Value);
+        Assert.Contains("Alerts:MaxAttempts", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Alerts:PublicBaseUrl", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Alerts:MaxRetryDelay must not be shorter", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Alerts:ClaimDuration must be longer", error.Message, StringComparison.Ordinal);
+
+        using var good = Services(new() { ["Alerts:PublicBaseUrl"] = "" });
+        Assert.Equal(10, good.GetRequiredService<IOptions<AlertOptions>>().Value.MaxAttempts);
+    }
+
+    private static ServiceProvider Services(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddLogging().AddNumberTrustCore(configuration).BuildServiceProvider();
     }
 }
