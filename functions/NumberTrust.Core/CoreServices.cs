@@ -98,6 +98,7 @@ public static class CoreServices
         services.AddSingleton<EmailChannel>();
         services.AddSingleton<SubscriptionStore>();
         services.AddCheckedOptions<NumberTrust.Notifications.Deliveries.AlertOptions>(configuration, NumberTrust.Notifications.Deliveries.AlertOptions.Section);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<NumberTrust.Notifications.Deliveries.AlertOptions>, NumberTrust.Notifications.Deliveries.AlertOptionsValidator>();
         services.AddSingleton<NumberTrust.Notifications.Deliveries.DeliveryStore>();
         services.AddSingleton<NumberTrust.Notifications.Deliveries.DeliveryQueue>();
         services.AddSingleton<NumberTrust.Notifications.Mail.AlertMailRenderer>();

@@ -125,6 +125,7 @@ module settings 'app-settings.bicep' = {
       Email__Endpoint: emailEndpoint
       Email__SenderAddress: emailSenderAddress
       Email__ClientId: identityClientId
+      Alerts__PublicBaseUrl: 'https://${functionApp.properties.defaultHostName}'
       Auth__AdminKey: '@Microsoft.KeyVault(SecretUri=${adminApiKeySecretUri})'
       ScanPlannerSchedule: scanPlannerSchedule
       // Plan a tick's 16 shards 2 at a time: each gets the instance's whole planner concurrency and ends within the function

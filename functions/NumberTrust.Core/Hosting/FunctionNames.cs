@@ -59,4 +59,5 @@ public static class FunctionNames
     public const string DeliverAlert = nameof(DeliverAlert);
     public const string ListDeliveries = nameof(ListDeliveries);
     public const string RedeliverDelivery = nameof(RedeliverDelivery);
+    public const string RecordPoisonedDelivery = nameof(RecordPoisonedDelivery);
 }

@@ -33,6 +33,9 @@ public static class QueueNames
     /// <summary>One delivery attempt of one event to one subscription channel; retries are sent with a visibility delay.</summary>
     public const string Deliveries = "deliveries";
 
+    /// <summary>Delivery attempts that failed <c>maxDequeueCount</c> times; a function marks their deliveries failed.</summary>
+    public const string DeliveriesPoison = Deliveries + PoisonSuffix;
+
     /// <summary>Every queue the app produces to or consumes from (each also has a <c>-poison</c> twin); infra declares the same list.</summary>
     public static readonly IReadOnlyList<string> All = [ScanPlans, Lookups, ScanRuns, SchedulePulls, Alerts,
         Deliveries];

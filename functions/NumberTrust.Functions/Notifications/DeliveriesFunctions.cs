@@ -19,6 +19,10 @@ public sealed class DeliveriesFunctions(ApiEndpointTable endpoints)
     public Task DeliverAlert([QueueTrigger(QueueNames.Deliveries)] QueueMessage message, FunctionContext context, CancellationToken cancellationToken) =>
         FunctionTable.RunQueueAsync(FunctionNames.DeliverAlert, context.InstanceServices, QueueMessageContext.From(message), cancellationToken);
 
+    [Function(FunctionNames.RecordPoisonedDelivery)]
+    public Task RecordPoisonedDelivery([QueueTrigger(QueueNames.DeliveriesPoison)] QueueMessage message, FunctionContext context, CancellationToken cancellationToken) =>
+        FunctionTable.RunQueueAsync(FunctionNames.RecordPoisonedDelivery, context.InstanceServices, QueueMessageContext.From(message), cancellationToken);
+
     [Function(FunctionNames.ListDeliveries)]
     public Task<IResult> ListDeliveries([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.SubscriptionDeliveries)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.ListDeliveries, request);

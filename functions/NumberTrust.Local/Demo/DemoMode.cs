@@ -1,7 +1,10 @@
 using Azure.Data.Tables;
+using NumberTrust.Notifications.Subscriptions;
 using NumberTrust.Numbers;
 using NumberTrust.ScanRuns;
 using NumberTrust.Simulator;
+using NumberTrust.Simulator.Acs;
+using NumberTrust.Simulator.Webhooks;
 using NumberTrust.Storage;
 using NumberTrust.Tenants;
 
@@ -27,16 +30,33 @@ public static class DemoMode
         DemoScript.Apply(simulator);
         builder.Configuration.AddInMemoryCollection(simulator.AdapterConfiguration());
         builder.Services.AddSingleton(simulator);
+
+        // Alerts go to the fake ACS endpoint and a local webhook receiver; both print what arrives (DemoOutbox).
+        var outbox = new DemoOutbox();
+        var acs = await AcsEmailSimulator.StartAsync(new AcsEmailSimulatorOptions { Port = builder.Configuration.GetValue("Local:DemoAcsPort", 0), OnMail = outbox.Mail }, cancellationToken);
+        var receiver = await LocalWebhookReceiver.StartAsync(new LocalWebhookReceiverOptions { OnDelivery = outbox.Webhook }, cancellationToken);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Email:ConnectionString"] = acs.ConnectionString,
+            ["Email:SenderAddress"] = DemoSeeder.Sender,
+        });
+        builder.Services.AddSingleton(outbox);
+        builder.Services.AddSingleton(acs);
+        builder.Services.AddSingleton(receiver);
         builder.Services.AddHostedService<DemoSeeder>();
     }
 }
 
 /// <summary>Creates the demo tenant, a key for it, registers the demo numbers and keeps scanning them for a few minutes.</summary>
 public sealed partial class DemoSeeder(
-    StorageReadiness readiness, TenantStore tenants, NumberStore numbers, ScanRunService scans, PlatformSimulator simulator, TimeProvider time,
-    ILogger<DemoSeeder> logger) : BackgroundService
+    StorageReadiness readiness, TenantStore tenants, NumberStore numbers, ScanRunService scans, PlatformSimulator simulator, SubscriptionStore subscriptions,
+    AcsEmailSimulator acs, LocalWebhookReceiver receiver, DemoOutbox outbox, TimeProvider time, ILogger<DemoSeeder> logger) : BackgroundService
 {
     public const string TenantId = "demo";
+    public const string SubscriptionName = "Demo alerts";
+    public const string Recipient = "alerts@demo.numbertrust.test";
+    public const string Sender = "DoNotReply@demo.numbertrust.test";
+    public const string WebhookPath = "/demo";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Duration = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -46,6 +66,7 @@ public sealed partial class DemoSeeder(
         try
         {
             // Storage first (the seeder used to race table creation); then keep trying, since a failed seed must not stop the host.
+            outbox.Logger = logger;
             await readiness.WaitAsync(stoppingToken);
             while (!await TryAsync(() => SeedAsync(stoppingToken), stoppingToken))
             {
@@ -97,6 +118,20 @@ public sealed partial class DemoSeeder(
         }
 
         Log.Ready(logger, TenantId, key, DemoScript.Numbers.Count, simulator.ControlUrl);
+        await SubscribeAsync(cancellationToken);
+    }
+
+    /// <summary>One subscription for every event, by mail and webhook; kept across restarts (Azurite keeps data) rather than added again.</summary>
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        var url = receiver.UrlFor(WebhookPath).ToString();
+        var input = new SubscriptionInput(SubscriptionName, ["*"], null, null, null, null, [Recipient], [url]);
+        var existing = (await subscriptions.AllAsync(TenantId, cancellationToken)).FirstOrDefault(s => s.Name == SubscriptionName);
+        var subscription = existing is null
+            ? (await subscriptions.CreateAsync(TenantId, input, cancellationToken)).Entity
+            : (await subscriptions.ReplaceAsync(TenantId, existing.RowKey, input, null, cancellationToken)).Entity!;
+        receiver.AddEndpoint(WebhookPath, subscriptions.SigningSecrets(subscription).Select(s => s.Value).ToArray());
+        Log.Subscribed(logger, subscription.RowKey, Recipient, url, new Uri(acs.Endpoint, "/_acs/mailbox"), new Uri(receiver.BaseUrl, "/_hooks/deliveries"));
     }
 
     private static partial class Log
@@ -106,6 +141,9 @@ public sealed partial class DemoSeeder(
 
         [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Demo mode: scan run {RunId} started for the demo tenant")]
         public static partial void Scanning(ILogger logger, string runId);
+
+        [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Demo mode: subscription {SubscriptionId} sends every event to {Recipient} and {WebhookUrl}. Mailbox: GET {MailboxUrl}  Webhooks received: GET {WebhooksUrl}")]
+        public static partial void Subscribed(ILogger logger, string subscriptionId, string recipient, string webhookUrl, Uri mailboxUrl, Uri webhooksUrl);
 
         [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "Demo mode: a step failed and is retried ({ErrorType}: {Reason})")]
         public static partial void StepFailed(ILogger logger, string errorType, string reason);

@@ -22,6 +22,17 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The README's run command: demo mode in the Development environment on the given storage and port.</summary>
+    public static LocalHostProcess StartDemo(string storageConnectionString, int port) =>
+        Start(
+            new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                ["AzureWebJobsStorage"] = storageConnectionString,
+                ["Urls"] = $"http://127.0.0.1:{port}",
+            },
+            "--Local:Demo=true");
+
     public static LocalHostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")

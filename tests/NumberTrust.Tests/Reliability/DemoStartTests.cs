@@ -17,14 +17,7 @@ public sealed partial class DemoStartTests
         {
             await using var azurite = await AzuriteProcess.StartAsync(RepoPaths.Root, location: null, ports: null, CancellationToken.None);
             var port = AzuriteProcess.FreePort();
-            await using var host = LocalHostProcess.Start(
-                new Dictionary<string, string>
-                {
-                    ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                    ["AzureWebJobsStorage"] = azurite.ConnectionString,
-                    ["Urls"] = $"http://127.0.0.1:{port}",
-                },
-                "--Local:Demo=true");
+            await using var host = LocalHostProcess.StartDemo(azurite.ConnectionString, port);
             var started = DateTime.UtcNow;
             var line = await host.WaitForLineAsync(l => ApiKey().IsMatch(l), TimeSpan.FromSeconds(60), $"run {run}: the demo key is printed");
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

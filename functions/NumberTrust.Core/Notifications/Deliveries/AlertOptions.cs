@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace NumberTrust.Notifications.Deliveries;
 
@@ -11,7 +12,6 @@ public sealed class AlertOptions
     public const string Section = "Alerts";
 
     /// <summary>Base URL of the public API for links in mails (e.g. <c>https://nt.example.com</c>); empty = links are paths.</summary>
-    [Url(ErrorMessage = "Alerts:PublicBaseUrl must be an absolute URL (e.g. https://numbertrust.example.com).")]
     public string? PublicBaseUrl { get; set; }
 
     /// <summary>Attempts per delivery before it becomes Failed (the dead letter).</summary>
@@ -50,4 +50,32 @@ public sealed class AlertOptions
     /// <summary>The wait with jitter added; <paramref name="random"/> is in [0, 1).</summary>
     public TimeSpan Delay(int failedAttempts, double random) =>
         BaseDelay(failedAttempts) * (1 + (Jitter * random));
+}
+
+/// <summary>Cross-field rules of <see cref="AlertOptions"/>, with messages that name the setting to fix.</summary>
+public sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AlertOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl) &&
+            (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
+        {
+            errors.Add($"{AlertOptions.Section}:PublicBaseUrl must be an absolute http(s) URL such as https://numbertrust.example.com.");
+        }
+
+        if (options.MaxRetryDelay < options.FirstRetryDelay)
+        {
+            errors.Add($"{AlertOptions.Section}:MaxRetryDelay must not be shorter than {AlertOptions.Section}:FirstRetryDelay.");
+        }
+
+        // A claim that lapses while its worker still waits for ACS would let a second worker take the delivery meanwhile.
+        if (options.ClaimDuration <= options.EmailTimeout)
+        {
+            errors.Add($"{AlertOptions.Section}:ClaimDuration must be longer than {AlertOptions.Section}:EmailTimeout.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 }

@@ -54,6 +54,40 @@ public sealed partial class DeliveryWorker(
         await RecordAsync(delivery, outcome, cancellationToken);
     }
 
+    /// <summary>
+    /// A message that failed in the worker on every dequeue (storage trouble, a bug): its delivery becomes Failed with the reason, so
+    /// it is listed as a dead letter and can be redelivered, instead of staying Pending with no message behind it.
+    /// </summary>
+    public async Task HandlePoisonAsync(QueueMessageContext message, CancellationToken cancellationToken)
+    {
+        if (QueueMessageJson.TryDeserialize<DeliveryMessage>(message.Body, DeliveryMessage.CurrentVersion, out var error) is not { } request)
+        {
+            Log.UnreadablePoison(logger, message.Id, error!);
+            return;
+        }
+
+        var delivery = await deliveries.FindAsync(request.TenantId, request.SubscriptionId, request.DeliveryId, cancellationToken);
+        if (delivery is null || delivery.State != DeliveryStatus.Pending || delivery.Attempts != request.Attempt)
+        {
+            return; // finished or moved on through another message
+        }
+
+        var statusRow = delivery.StatusRow;
+        var now = time.GetUtcNow();
+        delivery.Status = nameof(DeliveryStatus.Failed);
+        delivery.LastOutcome = "WorkerFailed";
+        delivery.LastError = $"Attempt {request.Attempt + 1} could not be made: the delivery worker failed on every dequeue of its message (see the logs); redeliver to try again.";
+        delivery.ClaimedBy = null;
+        delivery.ClaimedUntil = null;
+        delivery.NextAttemptAt = null;
+        delivery.UpdatedAt = now;
+        delivery.CompletedAt = now;
+        if (await deliveries.ReplaceAsync(delivery, statusRow, cancellationToken))
+        {
+            Log.Failed(logger, delivery.DeliveryId, request.Attempt + 1, delivery.LastOutcome, delivery.LastError);
+        }
+    }
+
     /// <summary>The webhook-id: the event id, scoped to the subscription so that two subscriptions of one receiver never share one.</summary>
     public static string WebhookIdFor(DeliveryEntity delivery)
     {
@@ -210,6 +244,9 @@ public sealed partial class DeliveryWorker(
 
         [LoggerMessage(EventId = 7112, Level = LogLevel.Information, Message = "Delivery {DeliveryId} attempt {Attempt} failed ({Outcome}); next attempt in {Delay}")]
         public static partial void Retrying(ILogger logger, string deliveryId, int attempt, string outcome, TimeSpan delay);
+
+        [LoggerMessage(EventId = 7114, Level = LogLevel.Error, Message = "Poisoned delivery message {MessageId} cannot be read: {Error}")]
+        public static partial void UnreadablePoison(ILogger logger, string messageId, string error);
 
         [LoggerMessage(EventId = 7113, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} failed for good after attempt {Attempt} ({Outcome}): {Error}")]
         public static partial void Failed(ILogger logger, string deliveryId, int attempt, string outcome, string error);

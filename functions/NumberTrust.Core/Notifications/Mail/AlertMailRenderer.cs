@@ -26,13 +26,20 @@ public sealed class AlertMailRenderer(IOptions<AlertOptions> options, PlatformCa
         var platform = notification.Platform is { } id ? PlatformName(id) : null;
         var change = Change(notification, data);
         var subject = new StringBuilder("[NumberTrust] ");
-        subject.Append(notification.Number ?? Describe(notification.Type));
-        if (platform is not null)
+        if (notification.Number is not null)
         {
-            subject.Append(" on ").Append(platform);
-        }
+            subject.Append(notification.Number);
+            if (platform is not null)
+            {
+                subject.Append(" on ").Append(platform);
+            }
 
-        subject.Append(": ").Append(change);
+            subject.Append(": ").Append(change);
+        }
+        else
+        {
+            subject.Append(Capitalised(change)).Append(platform is null ? "" : " (" + platform + ")");
+        }
 
         var facts = new List<(string Name, string Value, string? Lang)>();
         if (notification.Number is not null)
@@ -111,7 +118,7 @@ public sealed class AlertMailRenderer(IOptions<AlertOptions> options, PlatformCa
     private static string PlainText(string change, List<(string Name, string Value, string? Lang)> facts, List<(string Name, string Url)> links, string footer)
     {
         var text = new StringBuilder();
-        text.Append(char.ToUpperInvariant(change[0])).Append(change.AsSpan(1)).Append("\n\n");
+        text.Append(Capitalised(change)).Append("\n\n");
         var width = facts.Max(f => f.Name.Length) + 2;
         foreach (var (name, value, _) in facts)
         {
@@ -132,7 +139,7 @@ public sealed class AlertMailRenderer(IOptions<AlertOptions> options, PlatformCa
     {
         static string E(string value) => WebUtility.HtmlEncode(value);
         var html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");
-        html.Append("<h2>").Append(E(char.ToUpperInvariant(change[0]) + change[1..])).Append("</h2><table>");
+        html.Append("<h2>").Append(E(Capitalised(change))).Append("</h2><table>");
         foreach (var (name, value, lang) in facts)
         {
             html.Append("<tr><th align=\"left\">").Append(E(name)).Append("</th><td");
@@ -203,6 +210,8 @@ public sealed class AlertMailRenderer(IOptions<AlertOptions> options, PlatformCa
             return null;
         }
     }
+
+    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string Describe(string type) => EventTypes.All.FirstOrDefault(t => t.Name == type)?.Description ?? type;
 

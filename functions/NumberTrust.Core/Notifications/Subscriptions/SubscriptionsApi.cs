@@ -212,7 +212,7 @@ public static class SubscriptionsApi
 
     public static async Task<Results<Ok<SubscriptionTestResult>, NotFoundProblem, ValidationProblem>> TestAsync(
         [AsParameters] SubscriptionRoute route, CurrentTenant tenant, SubscriptionStore store, WebhookSender webhooks, EmailChannel email,
-        TimeProvider time, CancellationToken cancellationToken)
+        Mail.AlertMailRenderer mail, TimeProvider time, CancellationToken cancellationToken)
     {
         var id = route.Parse();
         if (!id.IsValid)
@@ -239,14 +239,15 @@ public static class SubscriptionsApi
 
         foreach (var recipient in entity.EmailList)
         {
-            results.Add(await SendTestMailAsync(email, entity, recipient, ping, time, cancellationToken));
+            results.Add(await SendTestMailAsync(email, mail.Render(ping, entity), entity, recipient, ping, time, cancellationToken));
         }
 
         return TypedResults.Ok(new SubscriptionTestResult(entity.RowKey, ping.EventId, results));
     }
 
     private static async Task<ChannelTestResult> SendTestMailAsync(
-        EmailChannel email, SubscriptionEntity subscription, string recipient, NotificationEvent ping, TimeProvider time, CancellationToken cancellationToken)
+        EmailChannel email, EmailContent content, SubscriptionEntity subscription, string recipient, NotificationEvent ping, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (email.Client is not { } client)
         {
@@ -254,11 +255,6 @@ public static class SubscriptionsApi
         }
 
         var started = time.GetTimestamp();
-        var content = new EmailContent($"NumberTrust test: subscription \"{subscription.Name}\"")
-        {
-            PlainText = $"This is a test message from NumberTrust.\n\nSubscription: {subscription.Name} ({subscription.RowKey})\nIf you received it, email alerts reach you.",
-            Html = $"<p>This is a test message from NumberTrust.</p><p>Subscription: <b>{System.Net.WebUtility.HtmlEncode(subscription.Name)}</b> ({subscription.RowKey})</p><p>If you received it, email alerts reach you.</p>",
-        };
         try
         {
             var operation = await client.SendAsync(WaitUntil.Completed, new EmailMessage(email.SenderAddress!, recipient, content),
