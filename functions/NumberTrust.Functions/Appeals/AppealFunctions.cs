@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using NumberTrust.Functions.Hosting;
 using NumberTrust.Hosting;
 
 namespace NumberTrust.Functions.Appeals;
 
-/// <summary>Removal appeals: the endpoints of <see cref="NumberTrust.Appeals.AppealsApi"/>.</summary>
-public sealed class AppealFunctions(ApiEndpointTable endpoints)
+/// <summary>Removal appeals: the endpoints of <see cref="NumberTrust.Appeals.AppealsApi"/> and the appeal sweep timer.</summary>
+public sealed class AppealFunctions(ApiEndpointTable endpoints, TimeProvider time)
 {
     [Function(FunctionNames.CreateAppeal)]
     public Task<IResult> CreateAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.NumberAppeals)] HttpRequest request) =>
@@ -30,6 +31,11 @@ public sealed class AppealFunctions(ApiEndpointTable endpoints)
     [Function(FunctionNames.UpdateAppeal)]
     public Task<IResult> UpdateAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.AppealUpdates)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.UpdateAppeal, request);
+
+    [Function(FunctionNames.AppealSweepTimer)]
+    public Task AppealSweepTimer(
+        [TimerTrigger("%" + ScheduleSettings.AppealSweep + "%")] TimerInfo timer, FunctionContext context, CancellationToken cancellationToken) =>
+        FunctionTable.RunTimerAsync(FunctionNames.AppealSweepTimer, context.InstanceServices, timer.ToTick(time.GetUtcNow()), cancellationToken);
 
     [Function(FunctionNames.ReopenAppeal)]
     public Task<IResult> ReopenAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.AppealReopen)] HttpRequest request) =>

@@ -28,6 +28,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
         "Auth__AdminKey",
         "ScanPlannerSchedule",
         "Scanning__PlannerShardsInFlight",
+        "AppealSweepSchedule",
     ];
 
     public static TheoryData<string> AppIdentityRoles =>
