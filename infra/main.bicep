@@ -71,6 +71,10 @@ var queueNames = [
   'schedule-pulls'
   'alerts'
 ]
+// The app's blob containers (NumberTrust.Storage.ContainerNames.All); the app identity reaches them through its blob data role.
+var containerNames = [
+  'appeal-evidence'
+]
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -107,6 +111,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: deploymentContainerName
     tableNames: tableNames
     queueNames: queueNames
+    containerNames: containerNames
   }
 }
 

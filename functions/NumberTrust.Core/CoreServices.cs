@@ -85,6 +85,7 @@ public static class CoreServices
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AppealsOptions>, AppealsOptionsValidator>();
         services.AddSingleton<AppealRoutes>();
         services.AddSingleton<AppealSweeper>();
+        services.AddSingleton<EvidenceStore>();
         services.AddSingleton<ScanRunStore>();
         services.AddSingleton<ScanRunService>();
         services.AddSingleton<ScanRunExpander>();

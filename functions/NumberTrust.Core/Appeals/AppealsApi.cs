@@ -32,6 +32,7 @@ public static class AppealsApi
             .WithSummary("Record what the platform said: status InReview or Rejected (with reason), Removed (a claim, verified by lookups), a note, a ticket number. Honours If-Match.");
         appeals.MapPost(ApiRoutes.AppealReopen, ReopenAsync).WithName(FunctionNames.ReopenAppeal).Accepts<AppealActionRequest>("application/json")
             .WithSummary("Re-open a Rejected appeal as a new draft linked to it; 201 with Location.");
+        appeals.MapAppealEvidence();
         return api;
     }
 

@@ -40,4 +40,16 @@ public sealed class AppealFunctions(ApiEndpointTable endpoints, TimeProvider tim
     [Function(FunctionNames.ReopenAppeal)]
     public Task<IResult> ReopenAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.AppealReopen)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.ReopenAppeal, request);
+
+    [Function(FunctionNames.PutAppealEvidence)]
+    public Task<IResult> PutAppealEvidence([HttpTrigger(AuthorizationLevel.Function, "put", Route = ApiRoutes.AppealEvidence)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.PutAppealEvidence, request);
+
+    [Function(FunctionNames.GetAppealEvidence)]
+    public Task<IResult> GetAppealEvidence([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.AppealEvidence)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.GetAppealEvidence, request);
+
+    [Function(FunctionNames.DeleteAppealEvidence)]
+    public Task<IResult> DeleteAppealEvidence([HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRoutes.AppealEvidence)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.DeleteAppealEvidence, request);
 }

@@ -34,7 +34,7 @@ public sealed class OpenApiDocumentTests
         var paths = document["paths"]!.AsObject();
 
         Assert.Equal(
-            ["/api/admin/tenants/{tenantId}", "/api/admin/tenants/{tenantId}/keys", "/api/admin/tenants/{tenantId}/keys/{keyId}", "/api/appeals", "/api/appeals/{id}", "/api/appeals/{id}/reopen", "/api/appeals/{id}/submit", "/api/appeals/{id}/updates", "/api/appeals/{id}/withdraw", "/api/health", "/api/numbers", "/api/numbers/import", "/api/numbers/{number}", "/api/numbers/{number}/appeals", "/api/numbers/{number}/history", "/api/numbers/{number}/scans", "/api/peak-windows", "/api/platforms", "/api/scans", "/api/scans/{scanId}", "/api/subscriptions", "/api/subscriptions/{subscriptionId}", "/api/subscriptions/{subscriptionId}/secret", "/api/subscriptions/{subscriptionId}/test"],
+            ["/api/admin/tenants/{tenantId}", "/api/admin/tenants/{tenantId}/keys", "/api/admin/tenants/{tenantId}/keys/{keyId}", "/api/appeals", "/api/appeals/{id}", "/api/appeals/{id}/evidence/{name}", "/api/appeals/{id}/reopen", "/api/appeals/{id}/submit", "/api/appeals/{id}/updates", "/api/appeals/{id}/withdraw", "/api/health", "/api/numbers", "/api/numbers/import", "/api/numbers/{number}", "/api/numbers/{number}/appeals", "/api/numbers/{number}/history", "/api/numbers/{number}/scans", "/api/peak-windows", "/api/platforms", "/api/scans", "/api/scans/{scanId}", "/api/subscriptions", "/api/subscriptions/{subscriptionId}", "/api/subscriptions/{subscriptionId}/secret", "/api/subscriptions/{subscriptionId}/test"],
             paths.Select(p => p.Key).Order(StringComparer.Ordinal));
         var put = paths["/api/numbers/{number}"]!["put"]!;
         Assert.NotNull(put["requestBody"]!["content"]!["application/json"]);
