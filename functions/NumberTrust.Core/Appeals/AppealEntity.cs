@@ -86,6 +86,14 @@ public sealed class AppealEntity : ITableEntity
     /// <summary>When the sweep found it past the platform's typical turnaround (set once, so appeal.overdue is raised once).</summary>
     public DateTimeOffset? OverdueAt { get; set; }
 
+    /// <summary>The resolved appeal whose label came back, for a follow-up opened by relabel detection.</summary>
+    public string? FollowUpOf { get; set; }
+
+    /// <summary>On a resolved appeal: when its label came back (within 90 days) and the follow-up that was opened.</summary>
+    public DateTimeOffset? RelabeledAt { get; set; }
+
+    public string? FollowUpId { get; set; }
+
     public AppealStatus State => Enum.Parse<AppealStatus>(Status);
 
     [IgnoreDataMember]

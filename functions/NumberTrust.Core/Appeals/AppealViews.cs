@@ -34,7 +34,11 @@ public sealed record AppealView(
     DateTimeOffset? DueAt = null,
     bool Overdue = false,
     DateTimeOffset? OverdueAt = null,
-    AppealPacket? Packet = null)
+    AppealPacket? Packet = null,
+    // Relabel detection: the resolved appeal a follow-up continues; on the resolved one, when the label came back and the follow-up.
+    string? FollowUpOf = null,
+    DateTimeOffset? RelabeledAt = null,
+    string? FollowUpId = null)
 {
     public static AppealView Of(AppealEntity a, IReadOnlyList<AppealTransitionView> transitions, AppealRoute route, DateTimeOffset now,
         AppealPacket? packet = null)
@@ -48,6 +52,9 @@ public sealed record AppealView(
             Overdue = IsOverdue(a, route, now),
             OverdueAt = a.OverdueAt,
             Packet = packet,
+            FollowUpOf = a.FollowUpOf,
+            RelabeledAt = a.RelabeledAt,
+            FollowUpId = a.FollowUpId,
         };
     }
 
