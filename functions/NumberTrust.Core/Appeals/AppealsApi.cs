@@ -33,6 +33,7 @@ public static class AppealsApi
         appeals.MapPost(ApiRoutes.AppealReopen, ReopenAsync).WithName(FunctionNames.ReopenAppeal).Accepts<AppealActionRequest>("application/json")
             .WithSummary("Re-open a Rejected appeal as a new draft linked to it; 201 with Location.");
         appeals.MapAppealEvidence();
+        appeals.MapAppealReport();
         return api;
     }
 

@@ -52,4 +52,8 @@ public sealed class AppealFunctions(ApiEndpointTable endpoints, TimeProvider tim
     [Function(FunctionNames.DeleteAppealEvidence)]
     public Task<IResult> DeleteAppealEvidence([HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRoutes.AppealEvidence)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.DeleteAppealEvidence, request);
+
+    [Function(FunctionNames.GetAppealReport)]
+    public Task<IResult> GetAppealReport([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.AppealReport)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.GetAppealReport, request);
 }
