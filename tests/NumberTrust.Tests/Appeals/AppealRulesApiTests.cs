@@ -50,19 +50,26 @@ public sealed class AppealRulesApiTests : IAsyncLifetime
 
     private async Task<string> DraftAsync(string number, string platform = "qihoo360")
     {
-        (await _client.PutAsJsonAsync("/api/numbers/" + number, new { displayName = "Sales", platforms = new[] { "qihoo360", "baidu" } })).Dispose();
-        _source.Script(number, platform, Labeled("fraud", "诈骗电话", 12, "360手机卫士"));
-        var job = Guid.NewGuid().ToString("N");
-        await _api.Services.GetRequiredService<LookupWorker>().RunAsync(
-            new(job, QueueMessageJson.Serialize(new LookupJobMessage(1, job, number, "CN", "Mobile", platform, _clock.GetUtcNow(), null, 0, null)), 1, null),
-            CancellationToken.None);
-        using var created = await CreateAsync(number, platform);
+        using var created = await LabeledThenCreateAsync(_api, _client, number, platform);
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
-    private Task<HttpResponseMessage> CreateAsync(string number, string platform = "qihoo360") =>
-        _client.PostAsJsonAsync($"/api/numbers/{number}/appeals", new
+    private async Task<HttpResponseMessage> LabeledThenCreateAsync(ApiFactory api, HttpClient client, string number, string platform)
+    {
+        (await client.PutAsJsonAsync("/api/numbers/" + number, new { displayName = "Sales", platforms = new[] { "qihoo360", "baidu" } })).Dispose();
+        _source.Script(number, platform, Labeled("fraud", "诈骗电话", 12, "360手机卫士"));
+        var job = Guid.NewGuid().ToString("N");
+        await api.Services.GetRequiredService<LookupWorker>().RunAsync(
+            new(job, QueueMessageJson.Serialize(new LookupJobMessage(1, job, number, "CN", "Mobile", platform, _clock.GetUtcNow(), null, 0, null)), 1, null),
+            CancellationToken.None);
+        return await CreateAsync(client, number, platform);
+    }
+
+    private Task<HttpResponseMessage> CreateAsync(string number, string platform = "qihoo360") => CreateAsync(_client, number, platform);
+
+    private static Task<HttpResponseMessage> CreateAsync(HttpClient client, string number, string platform) =>
+        client.PostAsJsonAsync($"/api/numbers/{number}/appeals", new
         {
             platform,
             reason = "Our customer service line",
@@ -280,4 +287,26 @@ public sealed class AppealRulesApiTests : IAsyncLifetime
     private async Task<List<string>> ListIdsAsync(string query) =>
         (await _client.GetFromJsonAsync<JsonElement>("/api/appeals?" + query)).GetProperty("items").EnumerateArray()
         .Select(a => a.GetProperty("id").GetString()!).ToList();
+
+    [Fact]
+    public async Task A_bad_route_setting_is_named_by_the_appeal_endpoints_and_health()
+    {
+        await using var api = await ApiFactory.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["AzureWebJobs.LookupLabel.Disabled"] = "true",
+                ["Appeals:Routes:qihoo360:RequiredEvidence"] = "business-licence,passport",
+                ["Appeals:Routes:qihoo360:Channel"] = "Fax",
+            },
+            services => services.AddSingleton<ILabelSource>(_source));
+        using var client = await api.TenantAsync();
+
+        using var create = await LabeledThenCreateAsync(api, client, "+8613800138508", "qihoo360");
+        var problem = await ProblemAssert.IsProblemAsync(create, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("passport", problem.GetProperty("detail").GetString());
+        Assert.Contains("Fax", problem.GetProperty("detail").GetString());
+        using var health = await api.CreateClient().GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Contains("passport", await health.Content.ReadAsStringAsync());
+    }
 }
