@@ -63,6 +63,8 @@ var tableNames = [
   'UpkeepIdentities'
   'Appeals'
   'Subscriptions'
+  'PlatformPacing'
+  'Deliveries'
 ]
 var queueNames = [
   'scan-plans'
@@ -70,6 +72,7 @@ var queueNames = [
   'scan-runs'
   'schedule-pulls'
   'alerts'
+  'deliveries'
 ]
 // The app's blob containers (NumberTrust.Storage.ContainerNames.All); the app identity reaches them through its blob data role.
 var containerNames = [

@@ -59,6 +59,7 @@ public static class CoreServices
         services.AddScoped<CurrentTenant>();
 
         services.AddPlatforms(configuration);
+        services.AddSingleton<IPacingLedger, TablePacingLedger>();
 
         services.AddSingleton<NumberStore>();
         services.AddSingleton<NumberImporter>();
@@ -101,6 +102,12 @@ public static class CoreServices
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<EmailOptions>, EmailOptionsValidator>();
         services.AddSingleton<EmailChannel>();
         services.AddSingleton<SubscriptionStore>();
+        services.AddCheckedOptions<NumberTrust.Notifications.Deliveries.AlertOptions>(configuration, NumberTrust.Notifications.Deliveries.AlertOptions.Section);
+        services.AddSingleton<NumberTrust.Notifications.Deliveries.DeliveryStore>();
+        services.AddSingleton<NumberTrust.Notifications.Deliveries.DeliveryQueue>();
+        services.AddSingleton<NumberTrust.Notifications.Mail.AlertMailRenderer>();
+        services.AddSingleton<NumberTrust.Notifications.Deliveries.AlertDispatcher>();
+        services.AddSingleton<NumberTrust.Notifications.Deliveries.DeliveryWorker>();
         return services;
     }
 }

@@ -142,6 +142,9 @@ public sealed class PlatformSimulator : IAsyncDisposable
     /// <summary>Arrival times of every request to a platform since start or the last reset, in order.</summary>
     public IReadOnlyList<DateTimeOffset> RequestLog(string platformId) => _state.Arrivals(platformId);
 
+    /// <summary>How many requests to a platform came with each User-Agent.</summary>
+    public IReadOnlyDictionary<string, int> RequestsByUserAgent(string platformId) => _state.ArrivalsByAgent(platformId);
+
     public long RequestCount(string platformId) => Stats().TryGetValue(platformId, out var s) ? s.Requests : 0;
 
     /// <summary>Lookups of a number that a platform answered normally (what "appear after N lookups" counts).</summary>
@@ -168,7 +171,7 @@ public sealed class PlatformSimulator : IAsyncDisposable
             return;
         }
 
-        _state.Arrived(platform, _options.TimeProvider.GetUtcNow());
+        _state.Arrived(platform, _options.TimeProvider.GetUtcNow(), context.Request.Headers.UserAgent.ToString());
         var body = await ReadBodyAsync(context.Request, context.RequestAborted);
         var request = ReadRequest(platform, context.Request, body);
         if (request is null)

@@ -17,6 +17,7 @@ internal sealed class SimulatorState(int seed)
     private readonly Dictionary<string, List<ActiveFault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter> _stats = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> _arrivals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Platform, string Agent), int> _agents = new();
     private Random _random = new(seed);
 
     public void Script(string platform, string number, NumberScript script)
@@ -194,7 +195,15 @@ internal sealed class SimulatorState(int seed)
     }
 
     /// <summary>Logs when a request reached a platform, so tests can check spacing and rates as the platform sees them.</summary>
-    public void Arrived(string platform, DateTimeOffset at) => _arrivals.GetOrAdd(platform, _ => new()).Enqueue(at);
+    public void Arrived(string platform, DateTimeOffset at, string userAgent)
+    {
+        _arrivals.GetOrAdd(platform, _ => new()).Enqueue(at);
+        _agents.AddOrUpdate((platform, userAgent), 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Requests per User-Agent, so a test running several clients can tell which of them called.</summary>
+    public IReadOnlyDictionary<string, int> ArrivalsByAgent(string platform) =>
+        _agents.Where(a => a.Key.Platform == platform).ToDictionary(a => a.Key.Agent, a => a.Value, StringComparer.Ordinal);
 
     public IReadOnlyList<DateTimeOffset> Arrivals(string platform) =>
         _arrivals.TryGetValue(platform, out var log) ? [.. log.Order()] : [];
@@ -219,6 +228,7 @@ internal sealed class SimulatorState(int seed)
     public void Reset(int seed)
     {
         _arrivals.Clear();
+        _agents.Clear();
         lock (_gate)
         {
             _scripts.Clear();

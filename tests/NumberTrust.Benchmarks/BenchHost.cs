@@ -27,6 +27,7 @@ internal static partial class Benchmarks
             // The highest rate the options allow: a throughput benchmark measures the pipeline, not the politeness spacing.
             settings[$"Platforms:{id}:RequestsPerSecond"] = BenchRequestsPerSecond.ToString(CultureInfo.InvariantCulture);
             settings[$"Platforms:{id}:MaxConcurrency"] = "64";
+            settings[$"Platforms:{id}:Pacing"] = Environment.GetEnvironmentVariable("NT_BENCH_PACING") ?? nameof(PacingScope.Shared);
             settings[$"Platforms:{id}:MaxQueuedLookups"] = "100000";
         }
 

@@ -50,12 +50,16 @@ internal sealed class CountingPolicy(int queuePort, int tablePort) : HttpPipelin
             }
 
             var pointRead = path.Contains("PartitionKey=", StringComparison.Ordinal) && path.Contains("RowKey=", StringComparison.Ordinal);
-            return method switch
+            var kind = method switch
             {
                 "GET" when pointRead => "table point read",
                 "GET" => "table query",
                 _ => "table write",
             };
+            // Shared pacing's slot claims, so the report can tell them from the lookup's own writes.
+            return path.Contains(TableNames.PlatformPacing + "(", StringComparison.Ordinal) || path.EndsWith(TableNames.PlatformPacing, StringComparison.Ordinal)
+                ? kind + " (pacing)"
+                : kind;
         }
 
         return "other";

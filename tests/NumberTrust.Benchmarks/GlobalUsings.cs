@@ -15,6 +15,7 @@ global using NumberTrust.Local;
 global using NumberTrust.Local.Azurite;
 global using NumberTrust.Local.Queues;
 global using NumberTrust.Numbers;
+global using NumberTrust.Platforms;
 global using NumberTrust.Lookups;
 global using NumberTrust.ScanRuns;
 global using NumberTrust.Scheduling;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NumberTrust.Appeals;
 using NumberTrust.Health;
+using NumberTrust.Notifications.Deliveries;
 using NumberTrust.Notifications.Subscriptions;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
@@ -31,6 +32,7 @@ public static class ApiEndpoints
         api.MapAppeals();
         api.MapAdmin();
         api.MapSubscriptions();
+        api.MapDeliveries();
         return api;
     }
 }

@@ -35,6 +35,8 @@ public static class ApiRoutes
     public const string Subscription = "subscriptions/{subscriptionId}";
     public const string SubscriptionSecret = "subscriptions/{subscriptionId}/secret";
     public const string SubscriptionTest = "subscriptions/{subscriptionId}/test";
+    public const string SubscriptionDeliveries = "subscriptions/{subscriptionId}/deliveries";
+    public const string SubscriptionRedeliver = "subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver";
 
     /// <summary>The path a client uses for a resource, e.g. <c>/api/numbers/+8613800138000</c>.</summary>
     public static string PathOf(string relative) => "/" + Prefix + "/" + relative;

@@ -59,4 +59,9 @@ public static class FunctionNames
     public const string DeleteSubscription = nameof(DeleteSubscription);
     public const string RotateSubscriptionSecret = nameof(RotateSubscriptionSecret);
     public const string TestSubscription = nameof(TestSubscription);
+
+    public const string DispatchAlert = nameof(DispatchAlert);
+    public const string DeliverAlert = nameof(DeliverAlert);
+    public const string ListDeliveries = nameof(ListDeliveries);
+    public const string RedeliverDelivery = nameof(RedeliverDelivery);
 }

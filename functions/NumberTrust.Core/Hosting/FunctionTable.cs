@@ -32,6 +32,8 @@ public static class FunctionTable
         Queue<ScanRunExpander>(FunctionNames.ExpandScanRun, QueueNames.ScanRuns, (h, m, ct) => h.ExpandAsync(m, ct)),
         Queue<ScanRunExpander>(FunctionNames.RecordPoisonedScanRun, QueueNames.ScanRunsPoison, (h, m, ct) => h.HandlePoisonAsync(m, ct)),
         Queue<SchedulePuller>(FunctionNames.PullSchedulesForward, QueueNames.SchedulePulls, (h, m, ct) => h.PullForwardAsync(m, ct)),
+        Queue<Notifications.Deliveries.AlertDispatcher>(FunctionNames.DispatchAlert, QueueNames.Alerts, (h, m, ct) => h.DispatchAsync(m, ct)),
+        Queue<Notifications.Deliveries.DeliveryWorker>(FunctionNames.DeliverAlert, QueueNames.Deliveries, (h, m, ct) => h.DeliverAsync(m, ct)),
     ];
 
     public static IReadOnlyList<TimerFunction> Timers { get; } =

@@ -30,6 +30,10 @@ public static class QueueNames
     /// <summary>Label change events for the notifications feature.</summary>
     public const string Alerts = "alerts";
 
+    /// <summary>One delivery attempt of one event to one subscription channel; retries are sent with a visibility delay.</summary>
+    public const string Deliveries = "deliveries";
+
     /// <summary>Every queue the app produces to or consumes from (each also has a <c>-poison</c> twin); infra declares the same list.</summary>
-    public static readonly IReadOnlyList<string> All = [ScanPlans, Lookups, ScanRuns, SchedulePulls, Alerts];
+    public static readonly IReadOnlyList<string> All = [ScanPlans, Lookups, ScanRuns, SchedulePulls, Alerts,
+        Deliveries];
 }

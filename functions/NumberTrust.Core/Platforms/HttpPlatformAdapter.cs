@@ -1,17 +1,18 @@
+using System.Text.Json;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using NumberTrust.Labels;
 using NumberTrust.Numbers;
 using Polly.CircuitBreaker;
-using Polly.RateLimiting;
 using Polly.Timeout;
 
 namespace NumberTrust.Platforms;
 
 /// <summary>Everything an adapter needs, resolved once per platform by the registry.</summary>
 public sealed record PlatformContext(
-    string PlatformId, PlatformOptions Options, IHttpClientFactory HttpClients, LabelTaxonomy Taxonomy, TimeProvider Time, ILogger Logger);
+    string PlatformId, PlatformOptions Options, IHttpClientFactory HttpClients, LabelTaxonomy Taxonomy, TimeProvider Time, ILogger Logger,
+    IRequestPacer Pacer);
 
 /// <summary>
 /// The shared lookup pipeline of every HTTP adapter: pacing (evenly spaced send slots + concurrency cap), the resilient named HttpClient,
@@ -21,15 +22,14 @@ public sealed record PlatformContext(
 public abstract partial class HttpPlatformAdapter : IPlatformAdapter, IDisposable
 {
     private readonly SemaphoreSlim _concurrency;
-    private readonly RequestSpacing _spacing;
+    private readonly IRequestPacer _spacing;
     private int _pending;
 
     protected HttpPlatformAdapter(PlatformContext context)
     {
         Context = context;
         _concurrency = new SemaphoreSlim(context.Options.MaxConcurrency, context.Options.MaxConcurrency);
-        // Spacing is what the platform sees on the wire, so it runs on real time (as the token bucket's timer did), not a test clock.
-        _spacing = new RequestSpacing(context.Options.RequestsPerSecond, context.Options.MaxQueuedLookups, TimeProvider.System);
+        _spacing = context.Pacer;
     }
 
     public string PlatformId => Context.PlatformId;
@@ -114,6 +114,7 @@ public abstract partial class HttpPlatformAdapter : IPlatformAdapter, IDisposabl
         {
             using var request = CreateRequest(number, PlatformBaseUrl.Resolve(Options.BaseUrl, DefaultBaseUrl));
             url = RedactedUrl(request.RequestUri);
+            request.Options.Set(PacingHandler.SlotTaken, true);
             if (!string.IsNullOrWhiteSpace(Options.UserAgent))
             {
                 request.Headers.UserAgent.Clear();
@@ -135,9 +136,9 @@ public abstract partial class HttpPlatformAdapter : IPlatformAdapter, IDisposabl
             Log.CircuitOpen(Context.Logger, PlatformId, retryAfter);
             return Unknown(UnknownReason.CircuitOpen, url, null, "Circuit open after repeated failures or block pages; not calling the platform.", retryAfter);
         }
-        catch (RateLimiterRejectedException e)
+        catch (PacingRejectedException e)
         {
-            return Unknown(UnknownReason.RateLimited, url, null, "Rate limited by the resilience pipeline.", e.RetryAfter);
+            return Unknown(UnknownReason.RateLimited, url, null, "Local rate limit for this platform: no send slot for a retry.", e.RetryAfter);
         }
         catch (Exception e) when (e is TimeoutRejectedException or OperationCanceledException or TimeoutException)
         {
@@ -256,6 +257,38 @@ public abstract partial class HttpPlatformAdapter : IPlatformAdapter, IDisposabl
     {
         var resolved = category ?? Taxonomy.Classify(PlatformId, labelText).Category;
         return LookupResult.Labeled(PlatformId, resolved, labelText, count, sourceApp, Evidence(response, excerpt), detail, severity);
+    }
+
+    /// <summary>A GET of a Chinese HTML page, asking for the markup and language a browser in China would.</summary>
+    protected static HttpRequestMessage ChineseHtmlGet(Uri baseUrl, string pathAndQuery, bool acceptHtml = true)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, PlatformBaseUrl.Combine(baseUrl, pathAndQuery));
+        if (acceptHtml)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml");
+        }
+
+        request.Headers.TryAddWithoutValidation("Accept-Language", "zh-CN,zh;q=0.9");
+        return request;
+    }
+
+    /// <summary>Parses a JSON answer; a cut-off document is Unknown(Truncated), anything else that is not JSON Unknown(UnrecognisedLayout).</summary>
+    protected bool TryParseJson(PlatformResponse response, [NotNullWhen(true)] out JsonDocument? json, [NotNullWhen(false)] out LookupResult? unknown)
+    {
+        try
+        {
+            json = JsonDocument.Parse(response.Text);
+            unknown = null;
+            return true;
+        }
+        catch (JsonException e)
+        {
+            var trimmed = response.Text.TrimStart();
+            var looksJson = trimmed.StartsWith('{') || trimmed.StartsWith('[');
+            json = null;
+            unknown = Unknown(looksJson ? UnknownReason.Truncated : UnknownReason.UnrecognisedLayout, response, "Not complete JSON: " + e.Message);
+            return false;
+        }
     }
 
     private static string ExcerptForUnknown(PlatformResponse response)

@@ -52,6 +52,13 @@ public sealed class PlatformOptions
     [Range(0.001, 10_000, ErrorMessage = "RequestsPerSecond must be between 0.001 and 10000.")]
     public double RequestsPerSecond { get; set; } = 1;
 
+    /// <summary>Whether <see cref="RequestsPerSecond"/> holds across every instance of the app (Shared, the default) or per instance.</summary>
+    public PacingScope Pacing { get; set; } = PacingScope.Shared;
+
+    /// <summary>With shared pacing: an instance claims at most this much time's worth of slots at once (one storage transaction per claim).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00", ErrorMessage = "PacingBatch must be between 10 ms and 1 minute.")]
+    public TimeSpan PacingBatch { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Lookups that may wait for a send slot or a connection; beyond this a lookup is Unknown(RateLimited) at once.</summary>
     [Range(0, 100_000, ErrorMessage = "MaxQueuedLookups must be between 0 and 100000.")]
     public int MaxQueuedLookups { get; set; } = 1000;

@@ -16,7 +16,7 @@ public sealed partial class PlatformRegistry : IPlatformAdapterRegistry, IDispos
 
     public PlatformRegistry(
         PlatformIdSet ids, IOptionsMonitor<PlatformOptions> options, IHttpClientFactory httpClients, LabelTaxonomy taxonomy,
-        TimeProvider time, ILoggerFactory loggers)
+        TimeProvider time, ILoggerFactory loggers, PlatformPacers pacers)
     {
         _time = time;
         PlatformIds = ids.Ids;
@@ -24,7 +24,8 @@ public sealed partial class PlatformRegistry : IPlatformAdapterRegistry, IDispos
         {
             var platformOptions = options.Get(id);
             _options[id] = platformOptions;
-            var context = new PlatformContext(id, platformOptions, httpClients, taxonomy, time, loggers.CreateLogger("NumberTrust.Platforms." + id));
+            var context = new PlatformContext(
+                id, platformOptions, httpClients, taxonomy, time, loggers.CreateLogger("NumberTrust.Platforms." + id), pacers.For(id));
             _adapters[id] = Create(context);
         }
 

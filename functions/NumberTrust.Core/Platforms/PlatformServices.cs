@@ -26,8 +26,8 @@ public static class PlatformServices
             services.AddCheckedOptions<PlatformOptions>(configuration, PlatformOptions.Section, id).PostConfigure(o => o.Id = id);
 
             var platformId = id;
-            services.AddHttpClient(PlatformIds.HttpClientName(id))
-                .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan) // the pipeline owns timeouts
+            var client = services.AddHttpClient(PlatformIds.HttpClientName(id))
+                .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan) // the pipeline owns timeouts
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
                 {
                     // Redirects are answers: Baidu and Sogou redirect to their captcha pages.
@@ -36,14 +36,17 @@ public static class PlatformServices
                     UseCookies = false,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                     ConnectTimeout = TimeSpan.FromSeconds(10),
-                })
-                .AddResilienceHandler("lookup", (pipeline, context) =>
-                {
-                    var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(platformId);
-                    PlatformResilience.Configure(pipeline, platformId, options, context.ServiceProvider.GetRequiredService<TimeProvider>());
                 });
+            client.AddResilienceHandler("lookup", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(platformId);
+                PlatformResilience.Configure(pipeline, platformId, options, context.ServiceProvider.GetRequiredService<TimeProvider>());
+            });
+            // Added after the resilience handler, so it sits inside it and runs once per attempt.
+            client.AddHttpMessageHandler(sp => new PacingHandler(sp.GetRequiredService<PlatformPacers>().For(platformId)));
         }
 
+        services.TryAddSingleton<PlatformPacers>();
         services.TryAddSingleton<PlatformRegistry>();
         services.TryAddSingleton<IPlatformAdapterRegistry>(sp => sp.GetRequiredService<PlatformRegistry>());
         services.TryAddSingleton<PlatformCatalog>();

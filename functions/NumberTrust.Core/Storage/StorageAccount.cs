@@ -27,8 +27,17 @@ public static class TableNames
 
     public const string Subscriptions = "Subscriptions";
 
-    public static readonly IReadOnlyList<string> All = [Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns,
-        UpkeepIdentities, Appeals, Subscriptions];
+    public const string PlatformPacing = "PlatformPacing";
+
+    public const string Deliveries = "Deliveries";
+
+    // One name per line from here on, so features adding tables do not touch the same line.
+    public static readonly IReadOnlyList<string> All =
+    [
+        Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns, UpkeepIdentities, Appeals, Subscriptions,
+        PlatformPacing,
+        Deliveries,
+    ];
 }
 
 /// <summary>Logical blob container names; <see cref="StorageAccount.Container"/> applies the configured prefix (lower-cased).</summary>

@@ -36,22 +36,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public string ConnectionString => ConnectionStringFor(BlobPort, QueuePort, TablePort);
 
-    /// <summary>CPU time Azurite has used so far (user and kernel, all its processes), for benchmarks that split cost between host and emulator.</summary>
-    public TimeSpan CpuTime => _processes.Aggregate(TimeSpan.Zero, (sum, p) => sum + CpuTimeOf(p.Process));
-
-    /// <summary>Whether each service runs as its own Node.js process (see <see cref="StartAsync"/>).</summary>
-    public bool SeparateServices => _processes.Count > 1;
-
-    /// <summary>CPU time of the process serving <paramref name="service"/> (<c>blob</c>, <c>queue</c> or <c>table</c>); with one process for all three, that process's.</summary>
-    public TimeSpan ServiceCpuTime(string service) => service is "blob" or "queue" or "table"
-        ? CpuTimeOf(_processes.FirstOrDefault(p => p.Service == service).Process ?? _processes[0].Process)
-        : throw new ArgumentOutOfRangeException(nameof(service), service, "The services are blob, queue and table.");
-
-    private static TimeSpan CpuTimeOf(Process process)
-    {
-        process.Refresh();
-        return process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime;
-    }
+    /// <summary>The Node.js process id per service: <c>blob</c>, <c>queue</c>, <c>table</c>, or <c>all</c> when one process serves them.</summary>
+    public IReadOnlyDictionary<string, int> ProcessIds => _processes.ToDictionary(p => p.Service, p => p.Process.Id, StringComparer.Ordinal);
 
     public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
@@ -102,8 +88,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <param name="separateServices">
     /// Run blob, queue and table as three Node.js processes (Azurite's <c>azurite-blob</c>, <c>azurite-queue</c> and
     /// <c>azurite-table</c> entry points) instead of one. Azurite is single-threaded, so in one process a table request waits for
-    /// the queue requests ahead of it and the other way round; in Azure the two services are separate scale units. Benchmarks use
-    /// this to measure queue throughput without the table work of the same run on the same thread.
+    /// the queue requests ahead of it and the other way round; in Azure the two services are separate scale units.
     /// </param>
     public static async Task<AzuriteProcess> StartAsync(
         string repoRoot, string? location, (int Blob, int Queue, int Table)? ports, CancellationToken cancellationToken, bool separateServices = false)

@@ -78,29 +78,10 @@ public sealed partial class AcsEmailSimulator : IAsyncDisposable
     public static async Task<AcsEmailSimulator> StartAsync(AcsEmailSimulatorOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ListenOptions? listener = null;
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 2 * MaxMessageBytes;
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
-            {
-                listener = listen;
-                if (options.Certificate is { } certificate)
-                {
-                    listen.UseHttps(certificate);
-                }
-            });
-        });
-
-        var app = builder.Build();
         AcsEmailSimulator? simulator = null;
-        app.Run(context => simulator!.HandleAsync(context));
-        await app.StartAsync(cancellationToken);
-        var scheme = options.Certificate is null ? "http" : "https";
-        simulator = new AcsEmailSimulator(app, options, new Uri($"{scheme}://127.0.0.1:{listener!.IPEndPoint!.Port}"));
+        var (app, baseUrl) = await LoopbackServer.StartAsync(
+            options.Port, options.Certificate, 2 * MaxMessageBytes, context => simulator!.HandleAsync(context), cancellationToken);
+        simulator = new AcsEmailSimulator(app, options, baseUrl);
         return simulator;
     }
 

@@ -59,28 +59,10 @@ public sealed partial class LocalWebhookReceiver : IAsyncDisposable
     public static async Task<LocalWebhookReceiver> StartAsync(LocalWebhookReceiverOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ListenOptions? listener = null;
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
-            {
-                listener = listen;
-                if (options.Certificate is { } certificate)
-                {
-                    listen.UseHttps(certificate);
-                }
-            });
-        });
-
-        var app = builder.Build();
         LocalWebhookReceiver? receiver = null;
-        app.Run(context => receiver!.HandleAsync(context));
-        await app.StartAsync(cancellationToken);
-        var scheme = options.Certificate is null ? "http" : "https";
-        receiver = new LocalWebhookReceiver(app, options, new Uri($"{scheme}://127.0.0.1:{listener!.IPEndPoint!.Port}"));
+        var (app, baseUrl) = await LoopbackServer.StartAsync(
+            options.Port, options.Certificate, null, context => receiver!.HandleAsync(context), cancellationToken);
+        receiver = new LocalWebhookReceiver(app, options, baseUrl);
         return receiver;
     }
 

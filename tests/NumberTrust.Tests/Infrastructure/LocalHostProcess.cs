@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Reflection;
+using NumberTrust.Simulator;
 
 namespace NumberTrust.Tests.Infrastructure;
 
@@ -47,6 +49,45 @@ public sealed class LocalHostProcess : IAsyncDisposable
         host._process.BeginOutputReadLine();
         host._process.BeginErrorReadLine();
         return host;
+    }
+
+    /// <summary>
+    /// The environment of a production-shaped host on <paramref name="port"/> against an already running emulator and the
+    /// simulator's platforms: no planner tick fires and no pull-forward runs unless a test turns them back on.
+    /// </summary>
+    public static Dictionary<string, string> Environment(string connection, string prefix, int port, PlatformSimulator simulator)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = connection,
+            ["Storage__Prefix"] = prefix,
+            ["Local__StartAzurite"] = "false",
+            ["Auth__AdminKey"] = ApiFactory.AdminKey,
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["ScanPlannerSchedule"] = "0 0 0 1 1 *",
+            ["AzureWebJobs.PlanScanShard.Disabled"] = "true",
+            ["AzureWebJobs.PullSchedulesForward.Disabled"] = "true",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        foreach (var (setting, value) in simulator.AdapterConfiguration())
+        {
+            environment[setting.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
+        }
+
+        return environment;
+    }
+
+    /// <summary>Creates a tenant through the admin API and sets the client's API key to a new key of it.</summary>
+    public static async Task UseNewTenantAsync(HttpClient http, string tenantId)
+    {
+        http.DefaultRequestHeaders.Remove(NumberTrust.Hosting.ApiHeaders.ApiKey);
+        http.DefaultRequestHeaders.Add(NumberTrust.Hosting.ApiHeaders.ApiKey, ApiFactory.AdminKey);
+        Assert.True((await http.PutAsJsonAsync($"/api/admin/tenants/{tenantId}", new { name = tenantId })).IsSuccessStatusCode);
+        var created = await http.PostAsJsonAsync($"/api/admin/tenants/{tenantId}/keys", new { });
+        var key = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("key").GetString();
+        http.DefaultRequestHeaders.Remove(NumberTrust.Hosting.ApiHeaders.ApiKey);
+        http.DefaultRequestHeaders.Add(NumberTrust.Hosting.ApiHeaders.ApiKey, key);
     }
 
     /// <summary>Waits until a line of the host's output satisfies <paramref name="match"/>; fails if the host exits first.</summary>

@@ -27,23 +27,9 @@ public sealed class SubscriptionStore(StorageAccount storage, TimeProvider time)
         id is { Length: 20 } && id.StartsWith(IdPrefix, StringComparison.Ordinal) && id[4..].All(char.IsAsciiHexDigitLower);
 
     /// <summary>An opaque continuation token for the page after <paramref name="lastId"/>.</summary>
-    public static string EncodeToken(string lastId) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("s1:" + lastId)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string EncodeToken(string lastId) => PageTokens.Encode("s1", lastId);
 
-    public static bool TryDecodeToken(string token, out string lastId)
-    {
-        lastId = "";
-        var base64 = token.Replace('-', '+').Replace('_', '/');
-        var padded = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-        var buffer = new byte[padded.Length];
-        if (token.Length > 64 || !Convert.TryFromBase64String(padded, buffer, out var written))
-        {
-            return false;
-        }
-
-        var text = System.Text.Encoding.ASCII.GetString(buffer, 0, written);
-        lastId = text.StartsWith("s1:", StringComparison.Ordinal) ? text[3..] : "";
-        return IsId(lastId);
-    }
+    public static bool TryDecodeToken(string token, out string lastId) => PageTokens.TryDecode(token, "s1", 64, out lastId) && IsId(lastId);
 
     /// <summary>Creates a subscription; the webhook secret (when it has webhooks) is returned only here.</summary>
     public async Task<(SubscriptionEntity Entity, WebhookSecret? Secret)> CreateAsync(string tenantId, SubscriptionInput input, CancellationToken cancellationToken)

@@ -31,40 +31,17 @@ public sealed partial class BaiduAdapter(PlatformContext context) : HttpPlatform
             "wap" => $"/s?word={query}",
             _ => $"/s?wd={query}",
         };
-        var request = new HttpRequestMessage(HttpMethod.Get, PlatformBaseUrl.Combine(baseUrl, pathAndQuery));
-        request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml");
-        request.Headers.TryAddWithoutValidation("Accept-Language", "zh-CN,zh;q=0.9");
-        return request;
+        return ChineseHtmlGet(baseUrl, pathAndQuery);
     }
 
     protected override UnknownReason? DetectBlock(PlatformResponse response) => DetectBlockPage(response);
 
     /// <summary>302 to wappass captcha, a 百度安全验证 page, or the 网络不给力 page.</summary>
-    public static UnknownReason? DetectBlockPage(PlatformResponse response)
-    {
-        if (BlockSignals.RedirectsTo(response, "wappass.baidu.com", "captcha"))
-        {
-            return UnknownReason.Captcha;
-        }
-
-        if (response.IsEmpty || !response.IsDecodable)
-        {
-            return null;
-        }
-
-        var text = response.Text;
-        if (BlockSignals.Title(text).Contains("百度安全验证", StringComparison.Ordinal))
-        {
-            return UnknownReason.Captcha;
-        }
-
-        if (text.Contains("网络不给力，请稍后重试", StringComparison.Ordinal) || text.Contains("网络不给力,请稍后重试", StringComparison.Ordinal))
-        {
-            return UnknownReason.Blocked;
-        }
-
-        return response.StatusCode == 403 && response.IsHtml ? UnknownReason.Blocked : null;
-    }
+    public static UnknownReason? DetectBlockPage(PlatformResponse response) =>
+        BlockSignals.HtmlBlockPage(response, ["wappass.baidu.com", "captcha"], text =>
+            BlockSignals.Title(text).Contains("百度安全验证", StringComparison.Ordinal) ? UnknownReason.Captcha
+            : text.Contains("网络不给力，请稍后重试", StringComparison.Ordinal) || text.Contains("网络不给力,请稍后重试", StringComparison.Ordinal) ? UnknownReason.Blocked
+            : null);
 
     protected override LookupResult Parse(PlatformResponse response, CanonicalNumber number)
     {

@@ -12,13 +12,8 @@ public sealed class BaiduHaomaAdapter(PlatformContext context) : HttpPlatformAda
 
     public override bool Covers(CanonicalNumber number) => number.CountryCode == 86;
 
-    protected override HttpRequestMessage CreateRequest(CanonicalNumber number, Uri baseUrl)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, PlatformBaseUrl.Combine(baseUrl, $"/phoneSearch?search={Uri.EscapeDataString(number.NationalDialString)}"));
-        request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml");
-        request.Headers.TryAddWithoutValidation("Accept-Language", "zh-CN,zh;q=0.9");
-        return request;
-    }
+    protected override HttpRequestMessage CreateRequest(CanonicalNumber number, Uri baseUrl) =>
+        ChineseHtmlGet(baseUrl, $"/phoneSearch?search={Uri.EscapeDataString(number.NationalDialString)}");
 
     protected override UnknownReason? DetectBlock(PlatformResponse response) => DetectBlockPage(response);
 

@@ -86,16 +86,9 @@ public sealed class JsonApiAdapter : HttpPlatformAdapter
 
     protected override LookupResult Parse(PlatformResponse response, CanonicalNumber number)
     {
-        JsonDocument json;
-        try
+        if (!TryParseJson(response, out var json, out var unreadable))
         {
-            json = JsonDocument.Parse(response.Text);
-        }
-        catch (JsonException e)
-        {
-            var trimmed = response.Text.TrimStart();
-            var looksJson = trimmed.StartsWith('{') || trimmed.StartsWith('[');
-            return Unknown(looksJson ? UnknownReason.Truncated : UnknownReason.UnrecognisedLayout, response, "Not complete JSON: " + e.Message);
+            return unreadable;
         }
 
         using (json)

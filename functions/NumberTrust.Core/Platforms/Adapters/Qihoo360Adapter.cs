@@ -15,36 +15,17 @@ public sealed partial class Qihoo360Adapter(PlatformContext context) : HttpPlatf
 
     public override bool Covers(CanonicalNumber number) => number.CountryCode == 86;
 
-    protected override HttpRequestMessage CreateRequest(CanonicalNumber number, Uri baseUrl)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, PlatformBaseUrl.Combine(baseUrl, $"/s?q={Uri.EscapeDataString(number.NationalDialString)}"));
-        request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml");
-        request.Headers.TryAddWithoutValidation("Accept-Language", "zh-CN,zh;q=0.9");
-        return request;
-    }
+    protected override HttpRequestMessage CreateRequest(CanonicalNumber number, Uri baseUrl) =>
+        ChineseHtmlGet(baseUrl, $"/s?q={Uri.EscapeDataString(number.NationalDialString)}");
 
     protected override UnknownReason? DetectBlock(PlatformResponse response) => DetectBlockPage(response);
 
     /// <summary>A title containing 异常 (captcha when the page asks for a code), a redirect to a captcha, or a 403 page.</summary>
-    public static UnknownReason? DetectBlockPage(PlatformResponse response)
-    {
-        if (BlockSignals.RedirectsTo(response, "captcha", "antispider"))
-        {
-            return UnknownReason.Captcha;
-        }
-
-        if (response.IsEmpty || !response.IsDecodable)
-        {
-            return null;
-        }
-
-        if (BlockSignals.Title(response.Text).Contains("异常", StringComparison.Ordinal))
-        {
-            return BlockSignals.HasCaptchaMarkers(response.Text) ? UnknownReason.Captcha : UnknownReason.Blocked;
-        }
-
-        return response.StatusCode == 403 && response.IsHtml ? UnknownReason.Blocked : null;
-    }
+    public static UnknownReason? DetectBlockPage(PlatformResponse response) =>
+        BlockSignals.HtmlBlockPage(response, ["captcha", "antispider"], text =>
+            !BlockSignals.Title(text).Contains("异常", StringComparison.Ordinal) ? null
+            : BlockSignals.HasCaptchaMarkers(text) ? UnknownReason.Captcha
+            : UnknownReason.Blocked);
 
     protected override LookupResult Parse(PlatformResponse response, CanonicalNumber number)
     {

@@ -26,40 +26,18 @@ public sealed partial class SogouAdapter(PlatformContext context) : HttpPlatform
         var pathAndQuery = UsesWeb
             ? $"/web?query={query}"
             : $"/reventondc/inner/vrapi?number={query}&type=json&callback={Callback}&isSogoDomain=1";
-        var request = new HttpRequestMessage(HttpMethod.Get, PlatformBaseUrl.Combine(baseUrl, pathAndQuery));
-        request.Headers.TryAddWithoutValidation("Accept-Language", "zh-CN,zh;q=0.9");
-        return request;
+        return ChineseHtmlGet(baseUrl, pathAndQuery, acceptHtml: false);
     }
 
     protected override UnknownReason? DetectBlock(PlatformResponse response) => DetectBlockPage(response);
 
     /// <summary>Sogou's anti-spider redirect or page, captcha pages, and 403 pages.</summary>
-    public static UnknownReason? DetectBlockPage(PlatformResponse response)
-    {
-        if (BlockSignals.RedirectsTo(response, "antispider", "captcha"))
-        {
-            return UnknownReason.Captcha;
-        }
-
-        if (response.IsEmpty || !response.IsDecodable)
-        {
-            return null;
-        }
-
-        var text = response.Text;
-        if (text.Contains("antispider", StringComparison.OrdinalIgnoreCase) || text.Contains("异常访问请求", StringComparison.Ordinal))
-        {
-            return UnknownReason.Captcha;
-        }
-
-        var html = response.IsHtml || text.AsSpan().TrimStart().StartsWith("<", StringComparison.Ordinal);
-        if (html && BlockSignals.Title(text).Contains("验证", StringComparison.Ordinal))
-        {
-            return UnknownReason.Captcha;
-        }
-
-        return response.StatusCode == 403 && html ? UnknownReason.Blocked : null;
-    }
+    public static UnknownReason? DetectBlockPage(PlatformResponse response) =>
+        BlockSignals.HtmlBlockPage(response, ["antispider", "captcha"], text =>
+            text.Contains("antispider", StringComparison.OrdinalIgnoreCase) || text.Contains("异常访问请求", StringComparison.Ordinal) ||
+            (text.AsSpan().TrimStart().StartsWith("<", StringComparison.Ordinal) || response.IsHtml) && BlockSignals.Title(text).Contains("验证", StringComparison.Ordinal)
+                ? UnknownReason.Captcha
+                : null);
 
     protected override LookupResult Parse(PlatformResponse response, CanonicalNumber number) =>
         UsesWeb || response.IsHtml ? ParseWeb(response) : ParseJsonp(response);

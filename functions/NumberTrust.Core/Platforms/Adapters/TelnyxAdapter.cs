@@ -44,15 +44,9 @@ public sealed class TelnyxAdapter(PlatformContext context) : HttpPlatformAdapter
 
     protected override LookupResult Parse(PlatformResponse response, CanonicalNumber number)
     {
-        JsonDocument json;
-        try
+        if (!TryParseJson(response, out var json, out var unreadable))
         {
-            json = JsonDocument.Parse(response.Text);
-        }
-        catch (JsonException e)
-        {
-            var looksJson = response.Text.TrimStart().StartsWith('{');
-            return Unknown(looksJson ? UnknownReason.Truncated : UnknownReason.UnrecognisedLayout, response, "Not complete JSON: " + e.Message);
+            return unreadable;
         }
 
         using (json)

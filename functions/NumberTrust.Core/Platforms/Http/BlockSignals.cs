@@ -25,6 +25,31 @@ public static partial class BlockSignals
         text.Contains("安全验证", StringComparison.Ordinal) || text.Contains("人机验证", StringComparison.Ordinal) ||
         text.Contains("cf-challenge", StringComparison.OrdinalIgnoreCase) || text.Contains("challenge-form", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The frame of an HTML site's block check: a redirect to a URL holding one of <paramref name="captchaRedirects"/> is Captcha,
+    /// a readable page is judged by <paramref name="page"/>, and an HTML 403 it did not judge is Blocked.
+    /// </summary>
+    public static UnknownReason? HtmlBlockPage(PlatformResponse response, string[] captchaRedirects, Func<string, UnknownReason?> page)
+    {
+        if (RedirectsTo(response, captchaRedirects))
+        {
+            return UnknownReason.Captcha;
+        }
+
+        if (response.IsEmpty || !response.IsDecodable)
+        {
+            return null;
+        }
+
+        if (page(response.Text) is { } reason)
+        {
+            return reason;
+        }
+
+        var html = response.IsHtml || response.Text.AsSpan().TrimStart().StartsWith("<", StringComparison.Ordinal);
+        return response.StatusCode == 403 && html ? UnknownReason.Blocked : null;
+    }
+
     /// <summary>For JSON APIs: an HTML page in place of JSON (a gateway, WAF or login page) on a 2xx or 403 answer.</summary>
     public static UnknownReason? HtmlInsteadOfJson(PlatformResponse response)
     {

@@ -4,7 +4,7 @@ namespace NumberTrust.Platforms;
 /// Hands out evenly spaced send times, 1/<see cref="PlatformOptions.RequestsPerSecond"/> apart, instead of a token bucket's
 /// bursts: platforms that answer bursts with captchas (Baidu, 360) see a steady pace. A slot whose waiter is cancelled is not reused.
 /// </summary>
-public sealed class RequestSpacing(double requestsPerSecond, int maxQueued, TimeProvider time)
+public sealed class RequestSpacing(double requestsPerSecond, int maxQueued, TimeProvider time) : IRequestPacer
 {
     private readonly Lock _gate = new();
     private readonly TimeSpan _interval = TimeSpan.FromSeconds(1 / requestsPerSecond);

@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging;
+using NumberTrust.Hosting;
+using NumberTrust.Lookups;
+using NumberTrust.Notifications.Subscriptions;
+using NumberTrust.Numbers;
+
+namespace NumberTrust.Notifications.Deliveries;
+
+/// <summary>
+/// The <c>alerts</c> consumer: fans an event out to its tenants (the event's own, or every tenant watching the number), their
+/// matching subscriptions and each channel of those, adding one delivery record per (subscription, channel, event) and queueing
+/// it. The record's Add is the dedupe: a redelivered alert finds its records and sends nothing new.
+/// </summary>
+public sealed partial class AlertDispatcher(
+    SubscriptionStore subscriptions, NumberStore numbers, DeliveryStore deliveries, DeliveryQueue queue, ILabelSeverity severity, TimeProvider time,
+    ILogger<AlertDispatcher> logger)
+{
+    public async Task DispatchAsync(QueueMessageContext message, CancellationToken cancellationToken)
+    {
+        var notification = QueueMessageJson.Deserialize<NotificationEvent>(message.Body, NotificationEvent.CurrentVersion);
+        var eventJson = message.Body.ToString();
+        var tenants = await TenantsAsync(notification, cancellationToken);
+        var (added, existing) = (0, 0);
+        foreach (var tenantId in tenants)
+        {
+            var all = await subscriptions.AllAsync(tenantId, cancellationToken);
+            var candidates = all.Where(s => SubscriptionInput.Matches(s.EventTypeList, notification.Type)).ToList();
+            if (candidates.Count == 0)
+            {
+                continue;
+            }
+
+            // Label events go to watchers: a watcher row without its registration (a crash mid-write) is not a watcher yet.
+            RegistrationEntity? registration = null;
+            if (notification.Number is not null && (notification.TenantId is null || candidates.Any(s => s.Tag is not null || s.Department is not null)))
+            {
+                registration = await numbers.FindAsync(tenantId, notification.Number, cancellationToken);
+                if (registration is null && notification.TenantId is null)
+                {
+                    continue;
+                }
+            }
+
+            foreach (var subscription in candidates.Where(s => DeliveryFilters.Match(s, notification, registration, severity)))
+            {
+                foreach (var (channel, target) in Channels(subscription))
+                {
+                    if (await DispatchOneAsync(tenantId, subscription, channel, target, notification, eventJson, cancellationToken))
+                    {
+                        added++;
+                    }
+                    else
+                    {
+                        existing++;
+                    }
+                }
+            }
+        }
+
+        Log.Dispatched(logger, notification.EventId, notification.Type, tenants.Count, added, existing);
+    }
+
+    private async Task<IReadOnlyList<string>> TenantsAsync(NotificationEvent notification, CancellationToken cancellationToken)
+    {
+        if (notification.TenantId is { Length: > 0 } tenant)
+        {
+            return [tenant];
+        }
+
+        if (notification.Number is null)
+        {
+            return [];
+        }
+
+        var facts = await numbers.FactsAsync(notification.Number, cancellationToken);
+        return facts?.WatcherList().Select(w => w.TenantId).Distinct(StringComparer.Ordinal).ToList() ?? [];
+    }
+
+    private static IEnumerable<(string Channel, string Target)> Channels(SubscriptionEntity subscription)
+    {
+        var disabled = subscription.DisabledWebhookList;
+        foreach (var url in subscription.WebhookList.Where(u => !disabled.Contains(u, StringComparer.Ordinal)))
+        {
+            yield return (DeliveryEntity.WebhookChannel, url);
+        }
+
+        foreach (var address in subscription.EmailList)
+        {
+            yield return (DeliveryEntity.EmailChannel, address);
+        }
+    }
+
+    /// <summary>True when the delivery is new; an existing one is queued again only if it never got its first message (a crash).</summary>
+    private async Task<bool> DispatchOneAsync(
+        string tenantId, SubscriptionEntity subscription, string channel, string target, NotificationEvent notification, string eventJson,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var channelKey = DeliveryStore.ChannelKey(channel, target);
+        var delivery = new DeliveryEntity
+        {
+            PartitionKey = DeliveryEntity.PartitionFor(tenantId, subscription.RowKey),
+            DeliveryId = DeliveryStore.IdFor(subscription.RowKey, channelKey, notification.EventId),
+            TenantId = tenantId,
+            SubscriptionId = subscription.RowKey,
+            EventId = notification.EventId,
+            EventType = notification.Type,
+            Number = notification.Number,
+            Channel = channel,
+            Target = target,
+            Event = eventJson,
+            OperationId = channel == DeliveryEntity.EmailChannel
+                ? Email.EmailOperationIds.For(subscription.RowKey, channelKey, notification.EventId).ToString("D")
+                : null,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        if (await deliveries.AddAsync(delivery, cancellationToken))
+        {
+            await queue.SendAsync(delivery, TimeSpan.Zero, cancellationToken);
+            return true;
+        }
+
+        var stored = await deliveries.FindAsync(tenantId, subscription.RowKey, delivery.DeliveryId, cancellationToken);
+        if (stored is { State: DeliveryStatus.Pending, Attempts: 0 } && !stored.IsClaimed(now))
+        {
+            // Possibly added by a dispatcher that died before queueing it; a duplicate message is harmless (the worker claims).
+            await queue.SendAsync(stored, TimeSpan.Zero, cancellationToken);
+        }
+
+        return false;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7100, Level = LogLevel.Information, Message = "Event {EventId} ({Type}): {Tenants} tenant(s), {Added} new delivery(ies), {Existing} already dispatched")]
+        public static partial void Dispatched(ILogger logger, string eventId, string type, int tenants, int added, int existing);
+    }
+}
