@@ -74,6 +74,10 @@ var queueNames = [
   'alerts'
   'deliveries'
 ]
+// The app's blob containers (NumberTrust.Storage.ContainerNames.All); the app identity reaches them through its blob data role.
+var containerNames = [
+  'appeal-evidence'
+]
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -110,6 +114,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: deploymentContainerName
     tableNames: tableNames
     queueNames: queueNames
+    containerNames: containerNames
   }
 }
 

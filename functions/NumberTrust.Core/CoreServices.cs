@@ -82,6 +82,11 @@ public static class CoreServices
 
         services.AddSingleton<AppealStore>();
         services.AddSingleton<ILookupObserver, AppealVerifier>();
+        services.AddCheckedOptions<AppealsOptions>(configuration, AppealsOptions.Section);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AppealsOptions>, AppealsOptionsValidator>();
+        services.AddSingleton<AppealRoutes>();
+        services.AddSingleton<AppealSweeper>();
+        services.AddSingleton<EvidenceStore>();
         services.AddSingleton<ScanRunStore>();
         services.AddSingleton<ScanRunService>();
         services.AddSingleton<ScanRunExpander>();

@@ -26,6 +26,7 @@ public static class LocalHost
             // Defaults for a fresh clone; appsettings, environment variables and the command line override them.
             [StorageAccount.ConnectionSetting] = builder.Configuration[StorageAccount.ConnectionSetting] ?? "UseDevelopmentStorage=true",
             [ScheduleSettings.ScanPlanner] = builder.Configuration[ScheduleSettings.ScanPlanner] ?? "0 * * * * *",
+            [ScheduleSettings.AppealSweep] = builder.Configuration[ScheduleSettings.AppealSweep] ?? "0 */5 * * * *",
         });
 
         builder.WebHost.ConfigureKestrel(kestrel =>

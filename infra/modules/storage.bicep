@@ -15,6 +15,9 @@ param tableNames array
 @description('The app\'s queues; each also gets its <name>-poison queue, where the queue trigger moves failed messages.')
 param queueNames array
 
+@description('The app\'s blob containers (private; appeal evidence).')
+param containerNames array
+
 resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
@@ -52,6 +55,16 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
     publicAccess: 'None'
   }
 }
+
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = [
+  for containerName in containerNames: {
+    parent: blobService
+    name: containerName
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2026-09-01' = {
   parent: storage

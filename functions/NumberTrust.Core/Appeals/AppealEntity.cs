@@ -1,4 +1,5 @@
 using Azure;
+using System.Runtime.Serialization;
 using Azure.Data.Tables;
 
 namespace NumberTrust.Appeals;
@@ -76,7 +77,28 @@ public sealed class AppealEntity : ITableEntity
     /// <summary>The lookup job whose check verified the removal (the second clean check); set with Resolved.</summary>
     public string? VerifiedJobId { get; set; }
 
+    /// <summary>The platform's label text when the appeal was opened (quoted in the packet).</summary>
+    public string? LabelText { get; set; }
+
+    /// <summary>Uploaded evidence as JSON (kind -> <see cref="EvidenceFile"/>); the files are blobs <c>{tenant}/{id}/{kind}</c>.</summary>
+    public string? EvidenceJson { get; set; }
+
+    /// <summary>When the sweep found it past the platform's typical turnaround (set once, so appeal.overdue is raised once).</summary>
+    public DateTimeOffset? OverdueAt { get; set; }
+
+    /// <summary>The resolved appeal whose label came back, for a follow-up opened by relabel detection.</summary>
+    public string? FollowUpOf { get; set; }
+
+    /// <summary>On a resolved appeal: when its label came back (within 90 days) and the follow-up that was opened.</summary>
+    public DateTimeOffset? RelabeledAt { get; set; }
+
+    public string? FollowUpId { get; set; }
+
     public AppealStatus State => Enum.Parse<AppealStatus>(Status);
+
+    [IgnoreDataMember]
+    public IReadOnlyDictionary<string, EvidenceFile> Evidence =>
+        EvidenceJson is null ? new Dictionary<string, EvidenceFile>() : EvidenceFile.Parse(EvidenceJson);
 
     public string EntityTag => ETag.ToString();
 
@@ -85,4 +107,10 @@ public sealed class AppealEntity : ITableEntity
     public static string OpenRow(string number, string platform) => $"open|{number}|{platform}";
 
     public static string TransitionRow(string id, int seq) => $"t|{id}|{seq:D4}";
+
+    /// <summary>The row remembering the last submission for a number and platform (the frequency limit's clock).</summary>
+    public static string LastRow(string number, string platform) => $"last|{number}|{platform}";
+
+    /// <summary>An event written with the change that raised it and deleted once published (the appeals outbox).</summary>
+    public static string EventRow(string eventId) => "event|" + eventId;
 }

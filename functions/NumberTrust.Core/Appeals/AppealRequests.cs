@@ -30,11 +30,23 @@ public sealed record ListAppealsQuery(
     [FromQuery(Name = "status")] [property: Description("Only appeals in this state (Draft, Submitted, InReview, Resolved, Rejected, Withdrawn, Expired).")] string? Status,
     [FromQuery(Name = "platform")] [property: Description("Only appeals on this platform.")] string? Platform,
     [FromQuery(Name = "number")] [property: Description("Only appeals for this E.164 number.")] string? Number,
+    [FromQuery(Name = "overdue")] [property: Description("true: only open appeals past the platform's typical turnaround; false: only the others.")] string? Overdue,
     [FromQuery(Name = "pageSize")] [property: Description("Items per page, 1 to 200 (default 50).")] string? PageSize,
     [FromQuery(Name = "continuationToken")] [property: Description("The continuationToken of the previous page.")] string? ContinuationToken)
 {
-    public Validated<(Func<AppealEntity, bool> Keep, int PageSize, string? After)> Parse(PlatformIdSet platforms)
+    public Validated<(Func<AppealEntity, bool> Keep, int PageSize, string? After)> Parse(PlatformIdSet platforms, Func<AppealEntity, bool> isOverdue)
     {
+        bool? overdue = null;
+        if (Overdue is { } o)
+        {
+            if (!bool.TryParse(o, out var parsedOverdue))
+            {
+                return Problems.Invalid("overdue", "overdue must be true or false.");
+            }
+
+            overdue = parsedOverdue;
+        }
+
         var pageSize = 50;
         if (PageSize is { } text && (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 200))
         {
@@ -64,7 +76,8 @@ public sealed record ListAppealsQuery(
 
         var number = Number?.Trim();
         Func<AppealEntity, bool> keep = a =>
-            (status is null || a.State == status) && (Platform is null || a.Platform == Platform) && (number is null || a.Number == number);
+            (status is null || a.State == status) && (Platform is null || a.Platform == Platform) && (number is null || a.Number == number)
+            && (overdue is null || isOverdue(a) == overdue);
         return (keep, pageSize, ContinuationToken);
     }
 }

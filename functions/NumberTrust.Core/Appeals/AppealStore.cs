@@ -1,6 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
 using NumberTrust.Lookups;
+using NumberTrust.Hosting;
+using NumberTrust.Notifications;
 using NumberTrust.Numbers;
 using NumberTrust.Storage;
 
@@ -19,7 +21,7 @@ public enum AppealWriteOutcome
 /// Appeals and their transitions (table <c>Appeals</c>, partition = tenant). Every change writes the appeal, its transition row and
 /// the open marker in one entity-group transaction guarded by the appeal's ETag, so a stale writer gets 412 and never loses an update.
 /// </summary>
-public sealed class AppealStore(StorageAccount storage, TimeProvider clock)
+public sealed class AppealStore(StorageAccount storage, TimeProvider clock, EventPublisher events)
 {
     /// <summary>Row-key prefix of the per-tenant appeal markers in a number's <c>Numbers</c> partition; any marker sets AppealOpen.</summary>
     public const string NumberMarkerPrefix = "appeal|";
@@ -122,9 +124,15 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock)
     /// Applies <paramref name="change"/> and moves the appeal to <paramref name="to"/> (or keeps its state when null), recording a
     /// transition row; guarded by <paramref name="ifMatch"/> when given, else by the ETag just read.
     /// </summary>
+    public Task<(AppealWriteOutcome Outcome, AppealEntity? Appeal)> ChangeAsync(
+        string tenantId, string id, string? ifMatch, AppealStatus? to, string actor, string why, Action<AppealEntity> change,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(tenantId, id, ifMatch, to, actor, why, change, AppealEffects.None, cancellationToken);
+
+    /// <summary>As above, also writing <paramref name="effects"/>' rows and outbox event in the same transaction, then publishing the event.</summary>
     public async Task<(AppealWriteOutcome Outcome, AppealEntity? Appeal)> ChangeAsync(
         string tenantId, string id, string? ifMatch, AppealStatus? to, string actor, string why, Action<AppealEntity> change,
-        CancellationToken cancellationToken)
+        AppealEffects effects, CancellationToken cancellationToken)
     {
         var appeal = await FindAsync(tenantId, id, cancellationToken);
         if (appeal is null)
@@ -160,6 +168,17 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock)
 
         actions.Add(new(TableTransactionActionType.Add, TransitionRow(appeal, appeal.Transitions, from, to ?? from, actor, why, now)));
         appeal.Transitions++;
+        foreach (var row in effects.Rows?.Invoke(appeal) ?? [])
+        {
+            actions.Add(new(TableTransactionActionType.UpsertReplace, row));
+        }
+
+        var raised = effects.Event?.Invoke(appeal);
+        if (raised is not null)
+        {
+            // Upsert: a redone change (same stable id) replaces the pending row instead of failing on it.
+            actions.Add(new(TableTransactionActionType.UpsertReplace, OutboxRow(tenantId, raised, now)));
+        }
         try
         {
             var response = await Table.SubmitTransactionAsync(actions, cancellationToken);
@@ -175,8 +194,57 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock)
             await SyncAppealOpenAsync(tenantId, appeal.Number, appeal.Platform, cancellationToken);
         }
 
+        if (raised is not null)
+        {
+            await PublishAsync(tenantId, raised, cancellationToken);
+        }
+
         return (AppealWriteOutcome.Done, appeal);
     }
+
+    /// <summary>When the number was last submitted on the platform by this tenant, and by which appeal.</summary>
+    public async Task<(DateTimeOffset SubmittedAt, string AppealId)?> LastSubmissionAsync(
+        string tenantId, string number, string platform, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(tenantId, AppealEntity.LastRow(number, platform), cancellationToken: cancellationToken);
+        return row.HasValue && row.Value!.GetDateTimeOffset("SubmittedAt") is { } at ? (at, row.Value.GetString("AppealId") ?? "") : null;
+    }
+
+    /// <summary>The row that starts the frequency limit's clock; written in the submission's transaction.</summary>
+    public static TableEntity LastSubmissionRow(AppealEntity appeal) =>
+        new(appeal.PartitionKey, AppealEntity.LastRow(appeal.Number, appeal.Platform)) { ["SubmittedAt"] = appeal.SubmittedAt, ["AppealId"] = appeal.Id };
+
+    /// <summary>
+    /// Publishes outbox events that are older than <paramref name="olderThan"/> (their writer died between commit and publish),
+    /// then deletes them. The ids are stable, so a publish repeated after a crash is deduplicated by the dispatcher.
+    /// </summary>
+    public async Task<int> PublishPendingAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow() - olderThan;
+        var published = 0;
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {EventPrefix} and RowKey lt {TableKeys.After(EventPrefix)}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (row.GetDateTimeOffset("RaisedAt") is { } at && at <= cutoff && row.GetString("Body") is { } body)
+            {
+                await PublishAsync(row.PartitionKey, QueueMessageJson.Deserialize<NotificationEvent>(BinaryData.FromString(body), NotificationEvent.CurrentVersion), cancellationToken);
+                published++;
+            }
+        }
+
+        return published;
+    }
+
+    private const string EventPrefix = "event|";
+
+    private async Task PublishAsync(string tenantId, NotificationEvent raised, CancellationToken cancellationToken)
+    {
+        await events.PublishAsync(raised, cancellationToken);
+        await Table.DeleteEntityAsync(tenantId, AppealEntity.EventRow(raised.EventId), ETag.All, cancellationToken);
+    }
+
+    private static TableEntity OutboxRow(string tenantId, NotificationEvent raised, DateTimeOffset at) =>
+        new(tenantId, AppealEntity.EventRow(raised.EventId)) { ["Body"] = QueueMessageJson.Serialize(raised).ToString(), ["RaisedAt"] = at };
 
     /// <summary>
     /// Keeps the number's marker for this tenant and platform in step with its open appeals and sets <c>AppealOpen</c> on the facts

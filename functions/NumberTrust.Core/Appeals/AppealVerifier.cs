@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Azure;
 using Azure.Data.Tables;
 using NumberTrust.Lookups;
 using NumberTrust.Notifications;
@@ -11,9 +12,15 @@ namespace NumberTrust.Appeals;
 /// readable checks at least <see cref="MinimumGap"/> apart. Idempotent per job: a redelivered job finds its own id recorded (or the
 /// appeal already Resolved by it, and then only re-publishes the event, whose id is stable).
 /// </summary>
-public sealed class AppealVerifier(StorageAccount storage, AppealStore appeals, EventPublisher events) : ILookupObserver
+public sealed class AppealVerifier(StorageAccount storage, AppealStore appeals, EventPublisher events, TimeProvider clock) : ILookupObserver
 {
     public static readonly TimeSpan MinimumGap = TimeSpan.FromHours(12);
+
+    /// <summary>A label back within this long after a verified removal is a relabel (a follow-up is opened).</summary>
+    public static readonly TimeSpan RelabelWindow = TimeSpan.FromDays(90);
+
+    /// <summary>Row-key prefix of the markers <c>resolved|{tenant}|{platform}</c> in a number's partition: resolved appeals watched for a relabel.</summary>
+    public const string ResolvedMarkerPrefix = "resolved|";
 
     public async Task OnLookupCompletedAsync(LookupCompleted lookup, CancellationToken cancellationToken)
     {
@@ -32,6 +39,86 @@ public sealed class AppealVerifier(StorageAccount storage, AppealStore appeals, 
                 var tenantId = marker.RowKey[AppealStore.NumberMarkerPrefix.Length..^suffix.Length];
                 await VerifyAsync(tenantId, id, lookup, cancellationToken);
             }
+        }
+
+        if (lookup.Seen == ObservedState.Labeled)
+        {
+            await DetectRelabelAsync(lookup, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A label seen again on the platform of a resolved appeal within <see cref="RelabelWindow"/>: opens a draft follow-up that refers
+    /// to the earlier evidence, marks the resolved appeal (with the appeal.relabeled event in the same transaction) and drops the
+    /// marker. A redelivery finds the follow-up already open (its open marker) and only completes what is missing.
+    /// </summary>
+    private async Task DetectRelabelAsync(LookupCompleted lookup, CancellationToken cancellationToken)
+    {
+        var numbers = storage.Table(TableNames.Numbers);
+        var suffix = "|" + lookup.Platform;
+        await foreach (var marker in numbers.QueryAsync<TableEntity>(TableKeys.WithPrefix(lookup.Number, ResolvedMarkerPrefix), cancellationToken: cancellationToken))
+        {
+            if (!marker.RowKey.EndsWith(suffix, StringComparison.Ordinal) || marker.GetString("AppealId") is not { } id)
+            {
+                continue;
+            }
+
+            var tenantId = marker.RowKey[ResolvedMarkerPrefix.Length..^suffix.Length];
+            var resolved = await appeals.FindAsync(tenantId, id, cancellationToken);
+            if (resolved is { RelabeledAt: null, ClosedAt: { } closedAt })
+            {
+                if (lookup.CheckedAt <= closedAt)
+                {
+                    continue; // an older job delivered late says nothing about a relabel
+                }
+
+                if (lookup.CheckedAt - closedAt <= RelabelWindow)
+                {
+                    await RelabelAsync(resolved, lookup, cancellationToken);
+                }
+            }
+
+            await numbers.DeleteEntityAsync(lookup.Number, marker.RowKey, ETag.All, cancellationToken);
+        }
+    }
+
+    private async Task RelabelAsync(AppealEntity resolved, LookupCompleted lookup, CancellationToken cancellationToken)
+    {
+        var tenantId = resolved.PartitionKey;
+        var (outcome, followUp) = await appeals.CreateAsync(tenantId, new AppealEntity
+        {
+            Number = resolved.Number,
+            Platform = resolved.Platform,
+            Reason = resolved.Reason,
+            ContactName = resolved.ContactName,
+            ContactPhone = resolved.ContactPhone,
+            ContactEmail = resolved.ContactEmail,
+            CompanyName = resolved.CompanyName,
+            RegistrationId = resolved.RegistrationId,
+            Text = resolved.Text,
+            LabelText = lookup.LabelText,
+            LabelFirstSeenAt = lookup.CheckedAt,
+            FollowUpOf = resolved.Id,
+            // The files stay the resolved appeal's blobs; the follow-up refers to them, so deleting its entries never removes them.
+            EvidenceJson = EvidenceFile.Serialize(resolved.Evidence.ToDictionary(e => e.Key, e => e.Value with { CopiedFrom = e.Value.CopiedFrom ?? resolved.Id })),
+        }, "verifier", $"relabeled: label back on lookup {lookup.JobId} at {lookup.CheckedAt:O}; follows up {resolved.Id}", cancellationToken);
+        var followUpId = outcome == AppealWriteOutcome.AlreadyOpen
+            ? await appeals.OpenAppealIdAsync(tenantId, resolved.Number, resolved.Platform, cancellationToken)
+            : followUp.Id;
+        var (marked, _) = await appeals.ChangeAsync(tenantId, resolved.Id, resolved.EntityTag, null, "verifier",
+            $"relabeled: label back on lookup {lookup.JobId} at {lookup.CheckedAt:O}; follow-up appeal {followUpId}",
+            a => (a.RelabeledAt, a.FollowUpId) = (lookup.CheckedAt, followUpId),
+            new AppealEffects(Event: a => AppealsApi.Event(a, EventTypes.Relabeled, "relabeled", clock, new JsonObject
+            {
+                ["followUpAppealId"] = followUpId,
+                ["jobId"] = lookup.JobId,
+                ["labelSeenAt"] = lookup.CheckedAt,
+                ["category"] = lookup.Category,
+                ["labelText"] = lookup.LabelText,
+            })), cancellationToken);
+        if (marked == AppealWriteOutcome.PreconditionFailed)
+        {
+            throw new InvalidOperationException($"Appeal {resolved.Id} changed while its relabel was recorded; the lookup job retries.");
         }
     }
 
@@ -98,7 +185,16 @@ public sealed class AppealVerifier(StorageAccount storage, AppealStore appeals, 
         }
     }
 
-    private Task PublishResolvedAsync(AppealEntity appeal, CancellationToken cancellationToken) => events.PublishAsync(
+    private async Task PublishResolvedAsync(AppealEntity appeal, CancellationToken cancellationToken)
+    {
+        // Watched for a relabel from now on (idempotent: a redelivery writes the same marker).
+        await storage.Table(TableNames.Numbers).UpsertEntityAsync(
+            new TableEntity(appeal.Number, $"{ResolvedMarkerPrefix}{appeal.PartitionKey}|{appeal.Platform}") { ["AppealId"] = appeal.Id, ["ResolvedAt"] = appeal.ClosedAt },
+            TableUpdateMode.Replace, cancellationToken);
+        await PublishResolvedEventAsync(appeal, cancellationToken);
+    }
+
+    private Task PublishResolvedEventAsync(AppealEntity appeal, CancellationToken cancellationToken) => events.PublishAsync(
         new NotificationEvent(NotificationEvent.CurrentVersion, $"appeal-{appeal.Id}-resolved", EventTypes.AppealResolved, appeal.ClosedAt ?? appeal.UpdatedAt,
             appeal.Number, appeal.PartitionKey, appeal.Platform, null,
             new JsonObject { ["appealId"] = appeal.Id, ["firstCleanJobId"] = appeal.CleanJobId, ["firstCleanAt"] = appeal.CleanAt, ["verifiedJobId"] = appeal.VerifiedJobId }),

@@ -26,9 +26,43 @@ public sealed record AppealView(
     DateTimeOffset? ClosedAt,
     // From the label's first sighting to the submission (the response time), in seconds.
     double? ResponseSeconds,
-    IReadOnlyList<AppealTransitionView> Transitions)
+    IReadOnlyList<AppealTransitionView> Transitions,
+    string? LabelText = null,
+    IReadOnlyDictionary<string, EvidenceFile>? Evidence = null,
+    // When the platform's typical turnaround ends (from the submission), whether it has passed while the appeal is open, and
+    // when the sweep raised appeal.overdue.
+    DateTimeOffset? DueAt = null,
+    bool Overdue = false,
+    DateTimeOffset? OverdueAt = null,
+    AppealPacket? Packet = null,
+    // Relabel detection: the resolved appeal a follow-up continues; on the resolved one, when the label came back and the follow-up.
+    string? FollowUpOf = null,
+    DateTimeOffset? RelabeledAt = null,
+    string? FollowUpId = null)
 {
-    public static AppealView Of(AppealEntity a, IReadOnlyList<AppealTransitionView> transitions) => new(
+    public static AppealView Of(AppealEntity a, IReadOnlyList<AppealTransitionView> transitions, AppealRoute route, DateTimeOffset now,
+        AppealPacket? packet = null)
+    {
+        var due = a.SubmittedAt is { } submitted ? route.DueAt(submitted) : null;
+        return Of(a, transitions) with
+        {
+            LabelText = a.LabelText,
+            Evidence = a.Evidence,
+            DueAt = due,
+            Overdue = IsOverdue(a, route, now),
+            OverdueAt = a.OverdueAt,
+            Packet = packet,
+            FollowUpOf = a.FollowUpOf,
+            RelabeledAt = a.RelabeledAt,
+            FollowUpId = a.FollowUpId,
+        };
+    }
+
+    /// <summary>Open after submission and past the platform's typical turnaround.</summary>
+    public static bool IsOverdue(AppealEntity a, AppealRoute route, DateTimeOffset now) =>
+        a.State is AppealStatus.Submitted or AppealStatus.InReview && a.SubmittedAt is { } s && route.DueAt(s) is { } due && due <= now;
+
+    private static AppealView Of(AppealEntity a, IReadOnlyList<AppealTransitionView> transitions) => new(
         a.Id, a.Number, a.Platform, a.Status, a.Reason, a.ContactName, a.ContactPhone, a.ContactEmail, a.CompanyName, a.RegistrationId,
         a.Text, a.TicketNumber, a.Note, a.RejectionReason, a.ReopenedFrom, a.Forced, a.LabelFirstSeenAt, a.CreatedAt, a.UpdatedAt,
         a.SubmittedAt, a.ClosedAt,

@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using System.Text.Json.Nodes;
 using NumberTrust.Hosting;
 using NumberTrust.Lookups;
+using NumberTrust.Notifications;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
 using NumberTrust.Tenants;
@@ -30,12 +32,14 @@ public static class AppealsApi
             .WithSummary("Record what the platform said: status InReview or Rejected (with reason), Removed (a claim, verified by lookups), a note, a ticket number. Honours If-Match.");
         appeals.MapPost(ApiRoutes.AppealReopen, ReopenAsync).WithName(FunctionNames.ReopenAppeal).Accepts<AppealActionRequest>("application/json")
             .WithSummary("Re-open a Rejected appeal as a new draft linked to it; 201 with Location.");
+        appeals.MapAppealEvidence();
+        appeals.MapAppealReport();
         return api;
     }
 
     public static async Task<Results<Created<AppealView>, NotFoundProblem, ConflictProblem, UnprocessableProblem, ValidationProblem, ProblemHttpResult>> CreateAsync(
         [AsParameters] NumberRoute route, HttpRequest request, CurrentTenant tenant, NumberStore numbers, AppealStore store,
-        PlatformIdSet platforms, CancellationToken cancellationToken)
+        PlatformIdSet platforms, AppealRoutes routes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var number = route.Parse(tenant);
         if (!number.IsValid)
@@ -104,25 +108,29 @@ public static class AppealsApi
             CompanyName = input.CompanyName?.Trim(),
             RegistrationId = input.RegistrationId?.Trim(),
             Text = input.Text,
+            LabelText = label.LabelText,
             LabelFirstSeenAt = label.FirstSeenAt,
-        }, Actor(input.Actor, tenant), "created", store, cancellationToken);
+        }, Actor(input.Actor, tenant), "created", store, routes, clock, cancellationToken);
     }
 
     public static async Task<Results<Ok<AppealPage>, ValidationProblem>> ListAsync(
-        [AsParameters] ListAppealsQuery query, CurrentTenant tenant, AppealStore store, PlatformIdSet platforms, CancellationToken cancellationToken)
+        [AsParameters] ListAppealsQuery query, CurrentTenant tenant, AppealStore store, PlatformIdSet platforms, AppealRoutes routes,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
-        var parsed = query.Parse(platforms);
+        var now = clock.GetUtcNow();
+        var parsed = query.Parse(platforms, a => AppealView.IsOverdue(a, routes.For(a.Platform), now));
         if (!parsed.IsValid)
         {
             return parsed.Problem;
         }
 
         var (items, next) = await store.ListAsync(tenant.Id, parsed.Value.Keep, parsed.Value.PageSize, parsed.Value.After, cancellationToken);
-        return TypedResults.Ok(new AppealPage(items.Select(a => AppealView.Of(a, [])).ToList(), next));
+        return TypedResults.Ok(new AppealPage(items.Select(a => AppealView.Of(a, [], routes.For(a.Platform), now)).ToList(), next));
     }
 
     public static async Task<Results<Ok<AppealView>, NotFoundProblem>> GetAsync(
-        string id, CurrentTenant tenant, HttpResponse response, AppealStore store, CancellationToken cancellationToken)
+        string id, CurrentTenant tenant, HttpResponse response, AppealStore store, AppealRoutes routes, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var appeal = await store.FindAsync(tenant.Id, id, cancellationToken);
         if (appeal is null)
@@ -131,11 +139,12 @@ public static class AppealsApi
         }
 
         response.Headers.ETag = appeal.EntityTag;
-        return TypedResults.Ok(AppealView.Of(appeal, await store.TransitionsAsync(tenant.Id, appeal.Id, cancellationToken)));
+        return TypedResults.Ok(await ViewAsync(appeal, store, routes, clock, cancellationToken));
     }
 
-    public static async Task<Results<Ok<AppealView>, NotFoundProblem, ConflictProblem, ProblemHttpResult, ValidationProblem>> SubmitAsync(
-        string id, [AsParameters] AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AppealView>, NotFoundProblem, ConflictProblem, UnprocessableProblem, ProblemHttpResult, ValidationProblem>> SubmitAsync(
+        string id, [AsParameters] AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store,
+        AppealRoutes routes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var body = await HttpBody.ReadJsonAsync(request, new AppealActionRequest(null, null), cancellationToken);
         if (!body.IsValid)
@@ -143,13 +152,54 @@ public static class AppealsApi
             return body.Problem;
         }
 
-        var why = body.Value.Force ? "submitted (force)" : body.Value.Why ?? "submitted";
-        return await ChangeAsync(id, preconditions, request, tenant, store, AppealStatus.Submitted, Actor(body.Value.Actor, tenant), why,
-            a => a.Forced = body.Value.Force, cancellationToken);
+        var appeal = await store.FindAsync(tenant.Id, id, cancellationToken);
+        if (appeal is null)
+        {
+            return NotFound(id);
+        }
+
+        var guard = preconditions.Match;
+        var why = body.Value.Why ?? "submitted";
+        var forced = false;
+        if (appeal.State == AppealStatus.Draft && (guard is null || guard == "*" || guard == appeal.EntityTag))
+        {
+            var route = routes.For(appeal.Platform);
+            if (await FrequencyProblemAsync(tenant.Id, appeal.Number, appeal.Platform, appeal.Id, route, store, clock, cancellationToken) is { } tooSoon)
+            {
+                return tooSoon;
+            }
+
+            var missing = AppealPacket.MissingOf(appeal, route);
+            if (missing.Count > 0 && !body.Value.Force)
+            {
+                return Problems.Unprocessable(
+                    $"{appeal.Platform} requires evidence that is not uploaded yet: {string.Join(", ", missing)}. Upload it (PUT /api/appeals/{id}/evidence/{{kind}}) or submit with force=true.",
+                    new Dictionary<string, object?> { ["missingEvidence"] = missing });
+            }
+
+            forced = missing.Count > 0;
+            why = forced ? $"{why} (force; missing evidence: {string.Join(", ", missing)})" : why;
+            guard ??= appeal.EntityTag; // the checks above hold for this version only
+        }
+
+        var changed = await ChangeAsync(id, preconditions with { IfMatch = guard }, request, tenant, store, AppealStatus.Submitted, Actor(body.Value.Actor, tenant), why,
+            a => a.Forced = forced, new AppealEffects(
+                a => [AppealStore.LastSubmissionRow(a)],
+                a => Event(a, EventTypes.AppealSubmitted, "submitted", clock, new JsonObject { ["forced"] = a.Forced, ["ticketNumber"] = a.TicketNumber })),
+            routes, clock, cancellationToken);
+        return changed.Result switch
+        {
+            Ok<AppealView> ok => ok,
+            NotFoundProblem notFound => notFound,
+            ConflictProblem conflict => conflict,
+            ValidationProblem invalid => invalid,
+            var other => (ProblemHttpResult)other,
+        };
     }
 
     public static async Task<Results<Ok<AppealView>, NotFoundProblem, ConflictProblem, ProblemHttpResult, ValidationProblem>> WithdrawAsync(
-        string id, [AsParameters] AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store, CancellationToken cancellationToken)
+        string id, [AsParameters] AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store,
+        AppealRoutes routes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var body = await HttpBody.ReadJsonAsync(request, new AppealActionRequest(null, null), cancellationToken);
         if (!body.IsValid)
@@ -158,11 +208,12 @@ public static class AppealsApi
         }
 
         return await ChangeAsync(id, preconditions, request, tenant, store, AppealStatus.Withdrawn, Actor(body.Value.Actor, tenant),
-            body.Value.Why ?? "withdrawn", _ => { }, cancellationToken);
+            body.Value.Why ?? "withdrawn", _ => { }, AppealEffects.None, routes, clock, cancellationToken);
     }
 
     public static async Task<Results<Ok<AppealView>, NotFoundProblem, ConflictProblem, ProblemHttpResult, ValidationProblem>> UpdateAsync(
-        string id, [AsParameters] AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store, CancellationToken cancellationToken)
+        string id, [AsParameters] AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store,
+        AppealRoutes routes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var body = await HttpBody.ReadJsonAsync<AppealUpdateRequest>(request, null, cancellationToken);
         if (!body.IsValid)
@@ -208,11 +259,14 @@ public static class AppealsApi
             a.Note = update.Note ?? (update.Status == "Removed" ? why : a.Note);
             a.TicketNumber = update.TicketNumber ?? a.TicketNumber;
             a.RejectionReason = to == AppealStatus.Rejected ? update.Reason!.Trim() : a.RejectionReason;
-        }, cancellationToken);
+        }, to == AppealStatus.Rejected
+            ? new AppealEffects(Event: a => Event(a, EventTypes.AppealRejected, "rejected", clock,
+                new JsonObject { ["reason"] = a.RejectionReason, ["ticketNumber"] = a.TicketNumber }))
+            : AppealEffects.None, routes, clock, cancellationToken);
     }
 
     public static async Task<Results<Created<AppealView>, NotFoundProblem, ConflictProblem, UnprocessableProblem, ValidationProblem, ProblemHttpResult>> ReopenAsync(
-        string id, HttpRequest request, CurrentTenant tenant, AppealStore store, CancellationToken cancellationToken)
+        string id, HttpRequest request, CurrentTenant tenant, AppealStore store, AppealRoutes routes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var body = await HttpBody.ReadJsonAsync(request, new AppealActionRequest(null, null), cancellationToken);
         if (!body.IsValid)
@@ -242,14 +296,21 @@ public static class AppealsApi
             CompanyName = old.CompanyName,
             RegistrationId = old.RegistrationId,
             Text = old.Text,
+            LabelText = old.LabelText,
             LabelFirstSeenAt = old.LabelFirstSeenAt,
             ReopenedFrom = old.Id,
-        }, Actor(body.Value.Actor, tenant), body.Value.Why ?? $"re-opened from {old.Id}", store, cancellationToken);
+        }, Actor(body.Value.Actor, tenant), body.Value.Why ?? $"re-opened from {old.Id}", store, routes, clock, cancellationToken);
     }
 
     private static async Task<Results<Created<AppealView>, NotFoundProblem, ConflictProblem, UnprocessableProblem, ValidationProblem, ProblemHttpResult>> CreateDraftAsync(
-        string tenantId, AppealEntity draft, string actor, string why, AppealStore store, CancellationToken cancellationToken)
+        string tenantId, AppealEntity draft, string actor, string why, AppealStore store, AppealRoutes routes, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
+        if (await FrequencyProblemAsync(tenantId, draft.Number, draft.Platform, null, routes.For(draft.Platform), store, clock, cancellationToken) is { } tooSoon)
+        {
+            return tooSoon;
+        }
+
         var (outcome, appeal) = await store.CreateAsync(tenantId, draft, actor, why, cancellationToken);
         if (outcome == AppealWriteOutcome.AlreadyOpen)
         {
@@ -258,14 +319,15 @@ public static class AppealsApi
                 new Dictionary<string, object?> { ["openAppealId"] = openId });
         }
 
-        return TypedResults.Created(LocationOf(appeal.Id), AppealView.Of(appeal, await store.TransitionsAsync(tenantId, appeal.Id, cancellationToken)));
+        return TypedResults.Created(LocationOf(appeal.Id), await ViewAsync(appeal, store, routes, clock, cancellationToken));
     }
 
     private static async Task<Results<Ok<AppealView>, NotFoundProblem, ConflictProblem, ProblemHttpResult, ValidationProblem>> ChangeAsync(
         string id, AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store, AppealStatus? to,
-        string actor, string why, Action<AppealEntity> change, CancellationToken cancellationToken)
+        string actor, string why, Action<AppealEntity> change, AppealEffects effects, AppealRoutes routes, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
-        var (outcome, appeal) = await store.ChangeAsync(tenant.Id, id, preconditions.Match, to, actor, why, change, cancellationToken);
+        var (outcome, appeal) = await store.ChangeAsync(tenant.Id, id, preconditions.Match, to, actor, why, change, effects, cancellationToken);
         switch (outcome)
         {
             case AppealWriteOutcome.NotFound:
@@ -278,7 +340,42 @@ public static class AppealsApi
         }
 
         request.HttpContext.Response.Headers.ETag = appeal!.EntityTag;
-        return TypedResults.Ok(AppealView.Of(appeal, await store.TransitionsAsync(tenant.Id, appeal.Id, cancellationToken)));
+        return TypedResults.Ok(await ViewAsync(appeal, store, routes, clock, cancellationToken));
+    }
+
+    /// <summary>The appeal with its transitions and its packet (checklist, text, next allowed appeal).</summary>
+    public static async Task<AppealView> ViewAsync(AppealEntity appeal, AppealStore store, AppealRoutes routes, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var route = routes.For(appeal.Platform);
+        var last = appeal.SubmittedAt is null ? await store.LastSubmissionAsync(appeal.PartitionKey, appeal.Number, appeal.Platform, cancellationToken) : null;
+        return AppealView.Of(appeal, await store.TransitionsAsync(appeal.PartitionKey, appeal.Id, cancellationToken), route, clock.GetUtcNow(),
+            AppealPacket.For(appeal, route, last?.SubmittedAt));
+    }
+
+    /// <summary>409 naming when the next appeal is allowed, if another appeal of the number was submitted within the platform's limit.</summary>
+    private static async Task<ConflictProblem?> FrequencyProblemAsync(
+        string tenantId, string number, string platform, string? self, AppealRoute route, AppealStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (route.FrequencyLimitDays is not { } days || await store.LastSubmissionAsync(tenantId, number, platform, cancellationToken) is not { } last
+            || last.AppealId == self)
+        {
+            return null;
+        }
+
+        var next = last.SubmittedAt.AddDays(days);
+        return next <= clock.GetUtcNow()
+            ? null
+            : Problems.Conflict(
+                $"{platform} accepts one appeal per number every {days} days; {number} was appealed there at {last.SubmittedAt:O} (appeal {last.AppealId}). The next appeal is allowed from {next:O}.",
+                new Dictionary<string, object?> { ["nextAllowedAt"] = next, ["lastAppealId"] = last.AppealId, ["frequencyLimitDays"] = days });
+    }
+
+    /// <summary>An appeal event with the stable id <c>appeal-{id}-{what}</c>, so a retried publish is deduplicated.</summary>
+    public static NotificationEvent Event(AppealEntity a, string type, string what, TimeProvider clock, JsonObject data)
+    {
+        data["appealId"] = a.Id;
+        data["status"] = a.Status;
+        return new NotificationEvent(NotificationEvent.CurrentVersion, $"appeal-{a.Id}-{what}", type, clock.GetUtcNow(), a.Number, a.PartitionKey, a.Platform, null, data);
     }
 
     private static string Actor(string? actor, CurrentTenant tenant) =>

@@ -29,6 +29,11 @@ public sealed partial class ApiErrorFilter(ILogger<ApiErrorFilter> logger) : IEn
             Log.Contended(logger, context.HttpContext.Request.Method, context.HttpContext.Request.Path, e.Status);
             return new RetryAfterResult(Problems.Problem(StatusCodes.Status409Conflict, "Conflict", "Others changed this data at the same moment; try again."), TimeSpan.FromSeconds(1));
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            // A setting this endpoint needs is invalid: the operator's problem, named as health names it, not a bug.
+            return Problems.Unavailable("The configuration is invalid: " + e.Message);
+        }
     }
 
     /// <summary>Why an exception means storage is unavailable, or null when it means something else.</summary>

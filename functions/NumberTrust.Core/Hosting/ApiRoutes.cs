@@ -25,6 +25,8 @@ public static class ApiRoutes
     public const string AppealWithdraw = "appeals/{id}/withdraw";
     public const string AppealUpdates = "appeals/{id}/updates";
     public const string AppealReopen = "appeals/{id}/reopen";
+    public const string AppealEvidence = "appeals/{id}/evidence/{name}";
+    public const string AppealReport = "reports/appeals";
     public const string AdminTenant = "admin/tenants/{tenantId}";
     public const string AdminTenantKeys = "admin/tenants/{tenantId}/keys";
     public const string AdminTenantKey = "admin/tenants/{tenantId}/keys/{keyId}";

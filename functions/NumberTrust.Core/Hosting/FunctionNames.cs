@@ -40,6 +40,11 @@ public static class FunctionNames
     public const string WithdrawAppeal = nameof(WithdrawAppeal);
     public const string UpdateAppeal = nameof(UpdateAppeal);
     public const string ReopenAppeal = nameof(ReopenAppeal);
+    public const string AppealSweepTimer = nameof(AppealSweepTimer);
+    public const string PutAppealEvidence = nameof(PutAppealEvidence);
+    public const string GetAppealEvidence = nameof(GetAppealEvidence);
+    public const string DeleteAppealEvidence = nameof(DeleteAppealEvidence);
+    public const string GetAppealReport = nameof(GetAppealReport);
 
     public const string PutTenant = nameof(PutTenant);
     public const string GetTenant = nameof(GetTenant);

@@ -40,6 +40,7 @@ public static class FunctionTable
     public static IReadOnlyList<TimerFunction> Timers { get; } =
     [
         Timer<ScanPlanner>(FunctionNames.ScanPlannerTimer, ScheduleSettings.ScanPlanner, (h, tick, ct) => h.TickAsync(tick, ct)),
+        Timer<Appeals.AppealSweeper>(FunctionNames.AppealSweepTimer, ScheduleSettings.AppealSweep, (h, tick, ct) => h.SweepAsync(tick, ct)),
     ];
 
     public static QueueFunction Queue(string name) =>

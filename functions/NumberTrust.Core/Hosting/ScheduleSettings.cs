@@ -6,6 +6,9 @@ public static class ScheduleSettings
     /// <summary>How often the scan planner looks for due numbers.</summary>
     public const string ScanPlanner = "ScanPlannerSchedule";
 
+    /// <summary>How often the appeal sweep looks for overdue appeals and unpublished appeal events.</summary>
+    public const string AppealSweep = "AppealSweepSchedule";
+
     /// <summary>The expression the Functions timer trigger resolves from an app setting.</summary>
     public static string Expression(string setting) => "%" + setting + "%";
 }

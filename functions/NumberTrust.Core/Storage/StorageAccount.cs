@@ -3,6 +3,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -39,6 +40,15 @@ public static class TableNames
     ];
 }
 
+/// <summary>Logical blob container names; <see cref="StorageAccount.Container"/> applies the configured prefix (lower-cased).</summary>
+public static class ContainerNames
+{
+    /// <summary>Appeal evidence files, blob <c>{tenant}/{appeal id}/{kind}/{sha256}</c>.</summary>
+    public const string Evidence = "appeal-evidence";
+
+    public static readonly IReadOnlyList<string> All = [Evidence];
+}
+
 /// <summary>
 /// The storage account the app keeps its data in: the same account as <c>AzureWebJobsStorage</c>, reached either through a
 /// connection string (Azurite: <c>UseDevelopmentStorage=true</c> or an explicit connection string) or, in Azure, through
@@ -56,6 +66,8 @@ public sealed partial class StorageAccount
     private readonly ConcurrentDictionary<string, TableClient> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, QueueClient> _queues = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, QueueClient> _rawQueues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BlobContainerClient> _containers = new(StringComparer.Ordinal);
+    private readonly Uri? _blobUri;
     private readonly IReadOnlyList<HttpPipelinePolicy> _policies;
     private readonly string? _connectionString;
     private readonly Uri? _tableUri;
@@ -79,6 +91,7 @@ public sealed partial class StorageAccount
             _connectionString = connectionString;
             Tables = new TableServiceClient(connectionString, Options(new TableClientOptions(), null));
             Queues = new QueueServiceClient(connectionString, Options(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, null));
+            Blobs = new BlobServiceClient(connectionString, Options(new BlobClientOptions(), null));
             return;
         }
 
@@ -99,6 +112,9 @@ public sealed partial class StorageAccount
         _queueUri = new Uri(queueUri.TrimEnd('/') + "/");
         Tables = new TableServiceClient(_tableUri, _credential, Options(new TableClientOptions(), null));
         Queues = new QueueServiceClient(_queueUri, _credential, Options(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, null));
+        // The host's own blobServiceUri setting; without it the blob endpoint is derived from the queue endpoint's account.
+        _blobUri = new Uri((section["blobServiceUri"] is { Length: > 0 } blobUri ? blobUri : queueUri.Replace(".queue.", ".blob.", StringComparison.Ordinal)).TrimEnd('/') + "/");
+        Blobs = new BlobServiceClient(_blobUri, _credential, Options(new BlobClientOptions(), null));
     }
 
     public string Prefix { get; }
@@ -108,6 +124,16 @@ public sealed partial class StorageAccount
 
     /// <summary>The queue service, for creating queues (data access goes through <see cref="Queue"/>).</summary>
     public QueueServiceClient Queues { get; }
+
+    /// <summary>The blob service, for creating containers (data access goes through <see cref="Container"/>).</summary>
+    public BlobServiceClient Blobs { get; }
+
+    /// <summary>A blob container client that creates its container when a request finds it missing.</summary>
+    public BlobContainerClient Container(string logicalName) =>
+        _containers.GetOrAdd(logicalName, static (name, self) => self.CreateContainerClient(self.ContainerName(name)), this);
+
+    /// <summary>The physical container name for a logical one (container names are lower case).</summary>
+    public string ContainerName(string logicalName) => (Prefix + logicalName).ToLowerInvariant();
 
     public TableClient Table(string logicalName) =>
         _tables.GetOrAdd(logicalName, static (name, self) => self.CreateTableClient(self.Prefix + name), this);
@@ -139,6 +165,15 @@ public sealed partial class StorageAccount
         return _connectionString is not null
             ? new QueueClient(_connectionString, queue, options)
             : new QueueClient(new Uri(_queueUri!, queue), _credential!, options);
+    }
+
+    private BlobContainerClient CreateContainerClient(string container)
+    {
+        var options = Options(new BlobClientOptions(), new CreateMissingPolicy(
+            "ContainerNotFound", ct => Blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: ct), () => Log.Created(_logger, "container", container)));
+        return _connectionString is not null
+            ? new BlobContainerClient(_connectionString, container, options)
+            : new BlobContainerClient(new Uri(_blobUri!, container), _credential!, options);
     }
 
     private T Options<T>(T options, HttpPipelinePolicy? createMissing)

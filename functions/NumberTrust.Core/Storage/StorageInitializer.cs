@@ -51,6 +51,11 @@ public sealed partial class StorageInitializer(
                     await storage.Queues.GetQueueClient(storage.QueueName(queue)).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 }
 
+                foreach (var container in ContainerNames.All)
+                {
+                    await storage.Blobs.GetBlobContainerClient(storage.ContainerName(container)).CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                }
+
                 readiness.MarkReady();
                 Log.StorageReady(logger, TableNames.All.Count, names.Count * 2, attempt);
                 return;

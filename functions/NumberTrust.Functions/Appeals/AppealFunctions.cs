@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using NumberTrust.Functions.Hosting;
 using NumberTrust.Hosting;
 
 namespace NumberTrust.Functions.Appeals;
 
-/// <summary>Removal appeals: the endpoints of <see cref="NumberTrust.Appeals.AppealsApi"/>.</summary>
-public sealed class AppealFunctions(ApiEndpointTable endpoints)
+/// <summary>Removal appeals: the endpoints of <see cref="NumberTrust.Appeals.AppealsApi"/> and the appeal sweep timer.</summary>
+public sealed class AppealFunctions(ApiEndpointTable endpoints, TimeProvider time)
 {
     [Function(FunctionNames.CreateAppeal)]
     public Task<IResult> CreateAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.NumberAppeals)] HttpRequest request) =>
@@ -31,7 +32,28 @@ public sealed class AppealFunctions(ApiEndpointTable endpoints)
     public Task<IResult> UpdateAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.AppealUpdates)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.UpdateAppeal, request);
 
+    [Function(FunctionNames.AppealSweepTimer)]
+    public Task AppealSweepTimer(
+        [TimerTrigger("%" + ScheduleSettings.AppealSweep + "%")] TimerInfo timer, FunctionContext context, CancellationToken cancellationToken) =>
+        FunctionTable.RunTimerAsync(FunctionNames.AppealSweepTimer, context.InstanceServices, timer.ToTick(time.GetUtcNow()), cancellationToken);
+
     [Function(FunctionNames.ReopenAppeal)]
     public Task<IResult> ReopenAppeal([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.AppealReopen)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.ReopenAppeal, request);
+
+    [Function(FunctionNames.PutAppealEvidence)]
+    public Task<IResult> PutAppealEvidence([HttpTrigger(AuthorizationLevel.Function, "put", Route = ApiRoutes.AppealEvidence)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.PutAppealEvidence, request);
+
+    [Function(FunctionNames.GetAppealEvidence)]
+    public Task<IResult> GetAppealEvidence([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.AppealEvidence)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.GetAppealEvidence, request);
+
+    [Function(FunctionNames.DeleteAppealEvidence)]
+    public Task<IResult> DeleteAppealEvidence([HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRoutes.AppealEvidence)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.DeleteAppealEvidence, request);
+
+    [Function(FunctionNames.GetAppealReport)]
+    public Task<IResult> GetAppealReport([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.AppealReport)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.GetAppealReport, request);
 }

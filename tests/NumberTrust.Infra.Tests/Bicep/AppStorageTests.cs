@@ -33,6 +33,16 @@ public sealed partial class AppStorageTests(CompiledTemplate compiled)
     }
 
     [Fact]
+    public void Infra_creates_exactly_the_blob_containers_of_the_app()
+    {
+        // The deployment package's container is the host's; the app's containers are the ones of the containerNames loop.
+        var declared = DeclaredNames("Microsoft.Storage/storageAccounts/blobServices/containers", loopsOnly: true);
+
+        AssertSameNames(ContainerNames.All, declared, "containerNames");
+        Assert.All(declared, name => Assert.Matches(AzureQueueName(), name)); // container names follow the queue name rules
+    }
+
+    [Fact]
     public void Tables_and_queues_are_in_the_account_the_app_uses_and_unconditional()
     {
         var account = compiled.Single("Microsoft.Storage/storageAccounts");
@@ -62,10 +72,10 @@ public sealed partial class AppStorageTests(CompiledTemplate compiled)
     /// Names of the resources of <paramref name="type"/>: the last name segment, expanded over the list a copy loop runs
     /// over. Only the shapes bicep emits for this template are understood; anything else fails the test with the expression.
     /// </summary>
-    private List<string> DeclaredNames(string type)
+    private List<string> DeclaredNames(string type, bool loopsOnly = false)
     {
         var names = new List<string>();
-        foreach (var resource in compiled.ResourcesOfType(type))
+        foreach (var resource in compiled.ResourcesOfType(type).Where(r => !loopsOnly || r.Property("copy.count") is not null))
         {
             var name = (string?)resource.Property("name") ?? "";
             var leaf = ChildName().Match(name);

@@ -28,6 +28,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
         "Auth__AdminKey",
         "ScanPlannerSchedule",
         "Scanning__PlannerShardsInFlight",
+        "AppealSweepSchedule",
     ];
 
     public static TheoryData<string> AppIdentityRoles =>
@@ -104,7 +105,8 @@ public sealed class TemplateTests(CompiledTemplate compiled)
         Assert.Equal(
             "[format('{0}{1}', parameters('storageBlobEndpoint'), parameters('deploymentContainerName'))]",
             (string?)storage["value"]);
-        var container = compiled.Single("Microsoft.Storage/storageAccounts/blobServices/containers");
+        // The package container is the one container that is not in the app's containerNames loop.
+        var container = Assert.Single(compiled.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers"), c => c.Property("copy.count") is null);
         Assert.Equal(
             app.Scope.Resolve("[parameters('deploymentContainerName')]")!.ToString(),
             container.Scope.Resolve("[parameters('deploymentContainerName')]")!.ToString());

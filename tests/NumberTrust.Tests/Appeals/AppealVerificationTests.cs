@@ -66,7 +66,7 @@ public sealed class AppealVerificationTests : IAsyncLifetime
         var found = new List<NotificationEvent>();
         foreach (var message in (await queue.PeekMessagesAsync(32)).Value)
         {
-            var e = JsonSerializer.Deserialize<NotificationEvent>(message.Body.ToString(), ApiJson.Options)!;
+            var e = QueueMessageJson.Deserialize<NotificationEvent>(message.Body, NotificationEvent.CurrentVersion);
             if (e.Type == EventTypes.AppealResolved && e.Data?["appealId"]?.GetValue<string>() == appealId)
             {
                 found.Add(e);

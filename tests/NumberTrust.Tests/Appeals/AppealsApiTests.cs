@@ -22,7 +22,13 @@ public sealed class AppealsApiTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _api = await ApiFactory.StartAsync(
-            new Dictionary<string, string?> { ["AzureWebJobs.LookupLabel.Disabled"] = "true" },
+            new Dictionary<string, string?>
+            {
+                ["AzureWebJobs.LookupLabel.Disabled"] = "true",
+                // The state machine alone: evidence and the frequency limit are AppealRulesApiTests' subject.
+                ["Appeals:Routes:qihoo360:RequiredEvidence"] = "",
+                ["Appeals:Routes:qihoo360:FrequencyLimitDays"] = "0",
+            },
             services => services.AddSingleton<ILabelSource>(_source));
         _client = await _api.TenantAsync();
     }

@@ -1,0 +1,185 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using NumberTrust.Platforms;
+
+namespace NumberTrust.Appeals;
+
+/// <summary>How an appeal reaches a platform: a web form the operator fills in, an email, or a vendor's remediation API.</summary>
+public enum AppealChannel
+{
+    Portal,
+    Email,
+    Api,
+}
+
+/// <summary>
+/// A platform's appeal facts: channel, where to file, the evidence it asks for, how long it usually takes (in working days, so
+/// "3 working days" stays exact), how often a number may be appealed, and the language the appeal text must be in.
+/// </summary>
+public sealed record AppealRoute(
+    string Platform,
+    AppealChannel Channel,
+    string? Url,
+    string? EmailAddress,
+    IReadOnlyList<string> RequiredEvidence,
+    IReadOnlyList<string> OptionalEvidence,
+    int? TurnaroundWorkingDays,
+    int? FrequencyLimitDays,
+    string Language,
+    string? Notes)
+{
+    /// <summary>When an appeal submitted at <paramref name="submittedAt"/> is past the typical turnaround (Saturdays and Sundays do not count).</summary>
+    public DateTimeOffset? DueAt(DateTimeOffset submittedAt)
+    {
+        if (TurnaroundWorkingDays is not { } days)
+        {
+            return null;
+        }
+
+        var due = submittedAt;
+        for (var left = days; left > 0;)
+        {
+            due = due.AddDays(1);
+            if (due.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
+            {
+                left--;
+            }
+        }
+
+        return due;
+    }
+}
+
+/// <summary>Settings that override a platform's appeal facts, section <c>Appeals:Routes:&lt;platform&gt;</c>; unset fields keep the default.</summary>
+public sealed class AppealRouteOptions
+{
+    /// <summary>Portal, Email or Api.</summary>
+    public string? Channel { get; set; }
+
+    public string? Url { get; set; }
+
+    public string? EmailAddress { get; set; }
+
+    /// <summary>Comma-separated evidence kinds (<see cref="EvidenceKinds"/>); an empty value means none.</summary>
+    public string? RequiredEvidence { get; set; }
+
+    /// <summary>Comma-separated evidence kinds; an empty value means none.</summary>
+    public string? OptionalEvidence { get; set; }
+
+    [Range(0, 365, ErrorMessage = "TurnaroundWorkingDays must be between 0 and 365.")]
+    public int? TurnaroundWorkingDays { get; set; }
+
+    /// <summary>One appeal per number per this many days; 0 turns the limit off.</summary>
+    [Range(0, 3650, ErrorMessage = "FrequencyLimitDays must be between 0 and 3650.")]
+    public int? FrequencyLimitDays { get; set; }
+
+    /// <summary>The language of the appeal text (zh-CN or en-US).</summary>
+    public string? Language { get; set; }
+}
+
+/// <summary>Section <c>Appeals</c>: per-platform overrides of the appeal facts.</summary>
+public sealed class AppealsOptions
+{
+    public const string Section = "Appeals";
+
+    public Dictionary<string, AppealRouteOptions> Routes { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Checks the overrides: known channels, evidence kinds, languages and absolute URLs, so a typo shows in health.</summary>
+public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AppealsOptions options)
+    {
+        var problems = new List<string>();
+        foreach (var (platform, route) in options.Routes)
+        {
+            if (route.Channel is { } channel && !Enum.TryParse<AppealChannel>(channel, ignoreCase: true, out _))
+            {
+                problems.Add($"Appeals:Routes:{platform}:Channel '{channel}' must be Portal, Email or Api.");
+            }
+
+            foreach (var (field, value) in new[] { ("RequiredEvidence", route.RequiredEvidence), ("OptionalEvidence", route.OptionalEvidence) })
+            {
+                foreach (var kind in AppealRoutes.SplitKinds(value).Where(k => !EvidenceKinds.IsKnown(k)))
+                {
+                    problems.Add($"Appeals:Routes:{platform}:{field} holds '{kind}', which is not one of {string.Join(", ", EvidenceKinds.All)}.");
+                }
+            }
+
+            if (route.Language is { } language && !AppealRoutes.Languages.Contains(language))
+            {
+                problems.Add($"Appeals:Routes:{platform}:Language '{language}' must be one of {string.Join(", ", AppealRoutes.Languages)}.");
+            }
+
+            if (route.Url is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+            {
+                problems.Add($"Appeals:Routes:{platform}:Url '{url}' is not an absolute URL.");
+            }
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
+
+/// <summary>
+/// The appeal facts of every platform: defaults from the facts sheet (docs/platforms.md, "Appeal channels"), overridden per field
+/// by <c>Appeals:Routes:&lt;platform&gt;</c>. A platform the sheet has no channel for gets a Portal route without URL or limits.
+/// </summary>
+public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options)
+{
+    public static readonly IReadOnlyList<string> Languages = ["zh-CN", "en-US"];
+
+    private static readonly AppealRoute Baidu = new("baidu", AppealChannel.Portal, "https://haoma.baidu.com/appeal", null,
+        [], [EvidenceKinds.OperatorBill, EvidenceKinds.IdCopy], 1, null, "zh-CN",
+        "Web form: number, SMS code, reason. Same day at best.");
+
+    private static readonly Dictionary<string, AppealRoute> Defaults = new(StringComparer.Ordinal)
+    {
+        [PlatformIds.Baidu] = Baidu,
+        [PlatformIds.BaiduHaoma] = Baidu with { Platform = PlatformIds.BaiduHaoma },
+        // "Appeal frequency is limited" without a figure: 7 days is this deployment's assumption, overridable.
+        [PlatformIds.Qihoo360] = new(PlatformIds.Qihoo360, AppealChannel.Portal, "https://haomashensu.360.cn", null,
+            [EvidenceKinds.BusinessLicence, EvidenceKinds.IdCopy], [EvidenceKinds.AuthorisationLetter, EvidenceKinds.OperatorBill], 3, 7, "zh-CN",
+            "Identity or business documents; incomplete submissions are rejected. Within 3 working days."),
+        [PlatformIds.Tencent] = new(PlatformIds.Tencent, AppealChannel.Portal, null, null,
+            [EvidenceKinds.BusinessLicence, EvidenceKinds.IdCopy, EvidenceKinds.CallRecords], [EvidenceKinds.AuthorisationLetter], 5, null, "zh-CN",
+            "No official public page; Tencent Cloud number-security service for enterprises. 1-5 working days (unofficial)."),
+        [PlatformIds.Telnyx] = new(PlatformIds.Telnyx, AppealChannel.Api, "https://freecallerregistry.com", null,
+            [EvidenceKinds.BusinessLicence], [EvidenceKinds.Screenshot, EvidenceKinds.CallRecords], 5, null, "en-US",
+            "Telnyx remediation API (202 then poll); Hiya Call Reputation Review; Free Caller Registry. 3-5 business days."),
+        [PlatformIds.Sogou] = new(PlatformIds.Sogou, AppealChannel.Portal, null, null, [], [], null, null, "zh-CN",
+            "No appeal channel documented in the facts sheet."),
+        [PlatformIds.Nomorobo] = new(PlatformIds.Nomorobo, AppealChannel.Portal, null, null, [], [], null, null, "en-US",
+            "No appeal channel documented in the facts sheet."),
+    };
+
+    public AppealRoute For(string platform)
+    {
+        var route = Defaults.TryGetValue(platform, out var known)
+            ? known
+            : new AppealRoute(platform, AppealChannel.Portal, null, null, [], [], null, null, "en-US", "Not configured.");
+        if (!options.CurrentValue.Routes.TryGetValue(platform, out var o))
+        {
+            return route;
+        }
+
+        return route with
+        {
+            Channel = o.Channel is { } c && Enum.TryParse<AppealChannel>(c, ignoreCase: true, out var channel) ? channel : route.Channel,
+            Url = o.Url is null ? route.Url : NullIfEmpty(o.Url),
+            EmailAddress = o.EmailAddress is null ? route.EmailAddress : NullIfEmpty(o.EmailAddress),
+            RequiredEvidence = o.RequiredEvidence is null ? route.RequiredEvidence : SplitKinds(o.RequiredEvidence),
+            OptionalEvidence = o.OptionalEvidence is null ? route.OptionalEvidence : SplitKinds(o.OptionalEvidence),
+            TurnaroundWorkingDays = o.TurnaroundWorkingDays is null ? route.TurnaroundWorkingDays : NullIfZero(o.TurnaroundWorkingDays.Value),
+            FrequencyLimitDays = o.FrequencyLimitDays is null ? route.FrequencyLimitDays : NullIfZero(o.FrequencyLimitDays.Value),
+            Language = o.Language ?? route.Language,
+        };
+    }
+
+    internal static IReadOnlyList<string> SplitKinds(string? value) =>
+        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static int? NullIfZero(int value) => value == 0 ? null : value;
+}
