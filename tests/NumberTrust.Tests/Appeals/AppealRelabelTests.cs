@@ -22,6 +22,7 @@ public sealed class AppealRelabelTests : IAsyncLifetime
 
     private readonly ScriptedLabelSource _source = new("qihoo360");
     private readonly ShiftedClock _clock = new();
+    private readonly string _tenantId = "tenant-" + Guid.NewGuid().ToString("N")[..8];
     private ApiFactory _api = null!;
     private HttpClient _client = null!;
 
@@ -34,7 +35,7 @@ public sealed class AppealRelabelTests : IAsyncLifetime
                 services.AddSingleton<ILabelSource>(_source);
                 services.AddSingleton<TimeProvider>(_clock);
             });
-        _client = await _api.TenantAsync();
+        _client = await _api.TenantAsync(_tenantId);
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
@@ -136,5 +137,26 @@ public sealed class AppealRelabelTests : IAsyncLifetime
         Assert.Empty(await RelabeledEventsAsync(id));
         var list = await _client.GetFromJsonAsync<JsonElement>("/api/appeals?number=" + Uri.EscapeDataString(number));
         Assert.Equal(1, list.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_crash_after_the_follow_up_was_opened_is_finished_by_the_redelivery_without_a_second_draft()
+    {
+        const string number = "+8613800138703";
+        var id = await ResolvedAppealAsync(number);
+        _clock.Offset = TimeSpan.FromDays(10);
+        var store = _api.Services.GetRequiredService<NumberTrust.Appeals.AppealStore>();
+        // What the first delivery left before it crashed: the follow-up draft, but no mark on the resolved appeal and no event.
+        var (_, draft) = await store.CreateAsync(_tenantId, new NumberTrust.Appeals.AppealEntity
+        {
+            Number = number, Platform = "qihoo360", Reason = "Our hotline", FollowUpOf = id,
+        }, "verifier", "relabeled", CancellationToken.None);
+
+        await LookUpAsync(number, Labeled("fraud", "诈骗电话", 2));
+
+        Assert.Equal(draft.Id, (await AppealAsync(id)).GetProperty("followUpId").GetString());
+        Assert.Single(await RelabeledEventsAsync(id));
+        var list = await _client.GetFromJsonAsync<JsonElement>("/api/appeals?number=" + Uri.EscapeDataString(number));
+        Assert.Equal(2, list.GetProperty("items").GetArrayLength());
     }
 }
