@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using NumberTrust.Lookups;
 using NumberTrust.Notifications;
+using NumberTrust.Numbers;
 using NumberTrust.Storage;
 
 namespace NumberTrust.Appeals;
@@ -30,18 +31,26 @@ public sealed class AppealVerifier(StorageAccount storage, AppealStore appeals, 
             return; // Not a check: an unreadable answer neither confirms nor breaks a run of clean checks.
         }
 
+        // One point read of the facts row says whether any marker can exist; a range query is a scan of the table on Azurite.
+        var facts = await storage.Table(TableNames.Numbers).GetEntityIfExistsAsync<TableEntity>(
+            lookup.Number, NumberFactsEntity.Row, [nameof(NumberFactsEntity.AppealOpen), nameof(NumberFactsEntity.RelabelWatchUntil)], cancellationToken);
+        var appealOpen = facts.HasValue && (facts.Value!.GetBoolean(nameof(NumberFactsEntity.AppealOpen)) ?? false);
+        var watched = facts.HasValue && facts.Value!.GetDateTimeOffset(nameof(NumberFactsEntity.RelabelWatchUntil)) is { } until && until >= lookup.CheckedAt;
         var suffix = "|" + lookup.Platform;
-        await foreach (var marker in storage.Table(TableNames.Numbers).QueryAsync<TableEntity>(
-            TableKeys.WithPrefix(lookup.Number, AppealStore.NumberMarkerPrefix), cancellationToken: cancellationToken))
+        if (appealOpen)
         {
-            if (marker.RowKey.EndsWith(suffix, StringComparison.Ordinal) && marker.GetString("AppealId") is { } id)
+            await foreach (var marker in storage.Table(TableNames.Numbers).QueryAsync<TableEntity>(
+                TableKeys.WithPrefix(lookup.Number, AppealStore.NumberMarkerPrefix), cancellationToken: cancellationToken))
             {
-                var tenantId = marker.RowKey[AppealStore.NumberMarkerPrefix.Length..^suffix.Length];
-                await VerifyAsync(tenantId, id, lookup, cancellationToken);
+                if (marker.RowKey.EndsWith(suffix, StringComparison.Ordinal) && marker.GetString("AppealId") is { } id)
+                {
+                    var tenantId = marker.RowKey[AppealStore.NumberMarkerPrefix.Length..^suffix.Length];
+                    await VerifyAsync(tenantId, id, lookup, cancellationToken);
+                }
             }
         }
 
-        if (lookup.Seen == ObservedState.Labeled)
+        if (watched && lookup.Seen == ObservedState.Labeled)
         {
             await DetectRelabelAsync(lookup, cancellationToken);
         }
@@ -187,10 +196,20 @@ public sealed class AppealVerifier(StorageAccount storage, AppealStore appeals, 
 
     private async Task PublishResolvedAsync(AppealEntity appeal, CancellationToken cancellationToken)
     {
-        // Watched for a relabel from now on (idempotent: a redelivery writes the same marker).
-        await storage.Table(TableNames.Numbers).UpsertEntityAsync(
-            new TableEntity(appeal.Number, $"{ResolvedMarkerPrefix}{appeal.PartitionKey}|{appeal.Platform}") { ["AppealId"] = appeal.Id, ["ResolvedAt"] = appeal.ClosedAt },
-            TableUpdateMode.Replace, cancellationToken);
+        // Watched for a relabel from now on (idempotent: a redelivery writes the same marker); the facts row says so in the same transaction.
+        var closedAt = appeal.ClosedAt ?? appeal.UpdatedAt;
+        await storage.Table(TableNames.Numbers).SubmitTransactionAsync(
+        [
+            new(TableTransactionActionType.UpsertReplace, new TableEntity(appeal.Number, $"{ResolvedMarkerPrefix}{appeal.PartitionKey}|{appeal.Platform}")
+            {
+                ["AppealId"] = appeal.Id,
+                ["ResolvedAt"] = appeal.ClosedAt,
+            }),
+            new(TableTransactionActionType.UpsertMerge, new TableEntity(appeal.Number, NumberFactsEntity.Row)
+            {
+                [nameof(NumberFactsEntity.RelabelWatchUntil)] = closedAt + RelabelWindow,
+            }),
+        ], cancellationToken);
         await PublishResolvedEventAsync(appeal, cancellationToken);
     }
 

@@ -42,6 +42,9 @@ public sealed class NumberFactsEntity : ITableEntity
     /// <summary>True while a removal appeal is open on any platform (scanned daily meanwhile).</summary>
     public bool AppealOpen { get; set; }
 
+    /// <summary>Until when a resolved appeal of this number is watched for a relabel (lookups skip the marker query otherwise).</summary>
+    public DateTimeOffset? RelabelWatchUntil { get; set; }
+
     public IReadOnlyList<Watcher> WatcherList() => JsonSerializer.Deserialize<Watcher[]>(Watchers, Hosting.ApiJson.Options) ?? [];
 
     /// <summary>The typed view of a facts row read as a <see cref="TableEntity"/> (the planner also needs its per-platform label fingerprints).</summary>
@@ -56,6 +59,7 @@ public sealed class NumberFactsEntity : ITableEntity
         Watchers = row.GetString(nameof(Watchers)) ?? "[]",
         DuePartition = row.GetString(nameof(DuePartition)),
         AppealOpen = row.GetBoolean(nameof(AppealOpen)) ?? false,
+        RelabelWatchUntil = row.GetDateTimeOffset(nameof(RelabelWatchUntil)),
     };
 
     public static string Serialize(IEnumerable<Watcher> watchers) => JsonSerializer.Serialize(watchers.ToArray(), Hosting.ApiJson.Options);
