@@ -15,7 +15,12 @@ internal static partial class Benchmarks
         StartHostAsync(azurite, simulator, lease: null, disabledFunctions);
 
     /// <param name="lease">The listener's processing lease (<c>Queues:ProcessingLease</c>); null for the host's default. <c>NT_BENCH_PROCESSING_LEASE</c> overrides both.</param>
-    private static async Task<Host> StartHostAsync(AzuriteProcess azurite, PlatformSimulator simulator, TimeSpan? lease, params string[] disabledFunctions)
+    private static Task<Host> StartHostAsync(AzuriteProcess azurite, PlatformSimulator simulator, TimeSpan? lease, params string[] disabledFunctions) =>
+        StartHostAsync(azurite, simulator, lease, extraSettings: null, disabledFunctions);
+
+    /// <param name="extraSettings">Settings applied after the benchmark's own (they win).</param>
+    private static async Task<Host> StartHostAsync(
+        AzuriteProcess azurite, PlatformSimulator simulator, TimeSpan? lease, IReadOnlyDictionary<string, string>? extraSettings, params string[] disabledFunctions)
     {
         var prefix = "b" + Guid.NewGuid().ToString("N")[..10];
         var port = AzuriteProcess.FreePort();
@@ -58,6 +63,11 @@ internal static partial class Benchmarks
         foreach (var name in disabledFunctions)
         {
             settings[$"AzureWebJobs.{name}.Disabled"] = "true";
+        }
+
+        foreach (var (setting, settingValue) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[setting] = settingValue;
         }
 
         settings["Urls"] = $"http://127.0.0.1:{port}";

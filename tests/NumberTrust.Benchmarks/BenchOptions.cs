@@ -6,7 +6,8 @@
 /// <c>--azurite-services separate</c>: Azurite's blob, queue and table services run as three Node.js processes instead of one
 /// (each is single-threaded; in one process every table request takes the queue service's thread).
 /// </param>
-internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs, int StatusRequests, int AzuriteCosts, int FanOutMinutes, bool SeparateServices)
+/// <param name="Deliveries">Events for benchmark 6, each delivered to 100 webhook subscriptions; 0 (the default) skips it.</param>
+internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs, int StatusRequests, int AzuriteCosts, int FanOutMinutes, bool SeparateServices, int Deliveries)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -24,6 +25,7 @@ internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs,
                     "combined" => false,
                     var other => throw new ArgumentException($"--azurite-services takes 'separate' or 'combined', not '{other}'."),
                 }
-                : false);
+                : false,
+            Get("--deliveries", 0));
     }
 }

@@ -21,3 +21,7 @@ global using NumberTrust.ScanRuns;
 global using NumberTrust.Scheduling;
 global using NumberTrust.Simulator;
 global using NumberTrust.Storage;
+global using NumberTrust.Notifications;
+global using NumberTrust.Notifications.Deliveries;
+global using NumberTrust.Notifications.Webhooks;
+global using NumberTrust.Simulator.Webhooks;
