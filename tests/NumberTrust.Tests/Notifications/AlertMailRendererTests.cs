@@ -15,12 +15,17 @@ public sealed class AlertMailRendererTests : IDisposable
 
     public AlertMailRendererTests()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Alerts:PublicBaseUrl"] = "https://nt.example.com/",
-        }).Build();
-        _services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddNumberTrustCore(configuration).BuildServiceProvider();
+        _services = Services(("Alerts:PublicBaseUrl", "https://nt.example.com/"));
         _renderer = _services.GetRequiredService<AlertMailRenderer>();
+    }
+
+    // The platform catalog pulls in the pacing ledger, which needs a storage account; nothing connects to it.
+    private static ServiceProvider Services(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)).Append(KeyValuePair.Create("AzureWebJobsStorage", (string?)"UseDevelopmentStorage=true")))
+            .Build();
+        return new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddNumberTrustCore(configuration).BuildServiceProvider();
     }
 
     public void Dispose() => _services.Dispose();
@@ -80,7 +85,7 @@ public sealed class AlertMailRendererTests : IDisposable
     [Fact]
     public void An_event_without_a_number_names_its_type_and_links_are_paths_without_a_base_url()
     {
-        using var services = new ServiceCollection().AddLogging().AddNumberTrustCore(new ConfigurationBuilder().Build()).BuildServiceProvider();
+        using var services = Services();
         var mail = services.GetRequiredService<AlertMailRenderer>().Render(
             new NotificationEvent(NotificationEvent.CurrentVersion, "evt-2", EventTypes.Ping, DateTimeOffset.UnixEpoch, TenantId: "acme"), _subscription);
 
