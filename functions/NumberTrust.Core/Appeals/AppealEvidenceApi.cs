@@ -14,7 +14,7 @@ public static class AppealEvidenceApi
     public static RouteGroupBuilder MapAppealEvidence(this RouteGroupBuilder appeals)
     {
         appeals.MapPut(ApiRoutes.AppealEvidence, PutAsync).WithName(FunctionNames.PutAppealEvidence)
-            .Accepts<byte[]>("application/pdf", "image/jpeg", "image/png")
+            .AcceptsBody<byte[]>("application/pdf", "image/jpeg", "image/png")
             .WithSummary($"Upload one evidence file (name = kind: {string.Join(", ", EvidenceKinds.All)}); PDF, JPEG or PNG by content, 1 byte to {EvidenceSniffer.MaxBytes} bytes. Replaces an earlier file of that kind. Honours If-Match.");
         appeals.MapGet(ApiRoutes.AppealEvidence, GetAsync).WithName(FunctionNames.GetAppealEvidence)
             .WithSummary("Download an evidence file (only the owning tenant sees it).");

@@ -18,19 +18,19 @@ public static class AppealsApi
     public static RouteGroupBuilder MapAppeals(this RouteGroupBuilder api)
     {
         var appeals = api.MapGroup("").WithTags("Appeals").RequireTenant();
-        appeals.MapPost(ApiRoutes.NumberAppeals, CreateAsync).WithName(FunctionNames.CreateAppeal).Accepts<CreateAppealRequest>("application/json")
+        appeals.MapPost(ApiRoutes.NumberAppeals, CreateAsync).WithName(FunctionNames.CreateAppeal).AcceptsJson<CreateAppealRequest>()
             .WithSummary("Open a draft appeal for a number labeled on a platform; 201 with Location. 409 when one is already open, 422 when the number is not labeled there.");
         appeals.MapGet(ApiRoutes.Appeals, ListAsync).WithName(FunctionNames.ListAppeals)
             .WithSummary("The tenant's appeals, filtered by status, platform and number, paged.");
         appeals.MapGet(ApiRoutes.Appeal, GetAsync).WithName(FunctionNames.GetAppeal)
             .WithSummary("One appeal with every transition (who, when, why) and its response time.");
-        appeals.MapPost(ApiRoutes.AppealSubmit, SubmitAsync).WithName(FunctionNames.SubmitAppeal).Accepts<AppealActionRequest>("application/json")
+        appeals.MapPost(ApiRoutes.AppealSubmit, SubmitAsync).WithName(FunctionNames.SubmitAppeal).AcceptsJson<AppealActionRequest>()
             .WithSummary("Draft -> Submitted (the operator's confirmation that it was filed). Honours If-Match.");
-        appeals.MapPost(ApiRoutes.AppealWithdraw, WithdrawAsync).WithName(FunctionNames.WithdrawAppeal).Accepts<AppealActionRequest>("application/json")
+        appeals.MapPost(ApiRoutes.AppealWithdraw, WithdrawAsync).WithName(FunctionNames.WithdrawAppeal).AcceptsJson<AppealActionRequest>()
             .WithSummary("Withdraw an open appeal. Honours If-Match.");
-        appeals.MapPost(ApiRoutes.AppealUpdates, UpdateAsync).WithName(FunctionNames.UpdateAppeal).Accepts<AppealUpdateRequest>("application/json")
+        appeals.MapPost(ApiRoutes.AppealUpdates, UpdateAsync).WithName(FunctionNames.UpdateAppeal).AcceptsJson<AppealUpdateRequest>()
             .WithSummary("Record what the platform said: status InReview or Rejected (with reason), Removed (a claim, verified by lookups), a note, a ticket number. Honours If-Match.");
-        appeals.MapPost(ApiRoutes.AppealReopen, ReopenAsync).WithName(FunctionNames.ReopenAppeal).Accepts<AppealActionRequest>("application/json")
+        appeals.MapPost(ApiRoutes.AppealReopen, ReopenAsync).WithName(FunctionNames.ReopenAppeal).AcceptsJson<AppealActionRequest>()
             .WithSummary("Re-open a Rejected appeal as a new draft linked to it; 201 with Location.");
         appeals.MapAppealEvidence();
         appeals.MapAppealReport();

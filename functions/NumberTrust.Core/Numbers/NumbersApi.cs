@@ -19,9 +19,8 @@ public static class NumbersApi
         var numbers = api.MapGroup("").WithTags("Numbers").RequireTenant();
         numbers.MapPut(ApiRoutes.Number, PutAsync).WithName(FunctionNames.PutNumber)
             .WithSummary("Register a number or replace its registration (idempotent). Honours If-Match and If-None-Match: *.")
-            .Accepts<RegisterNumberRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<RegisterNumberRequest>()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         numbers.MapGet(ApiRoutes.Number, GetAsync).WithName(FunctionNames.GetNumber)
             .WithSummary("A registration with the number's label status per platform.");
         numbers.MapGet(ApiRoutes.Numbers, ListAsync).WithName(FunctionNames.ListNumbers)
@@ -31,8 +30,7 @@ public static class NumbersApi
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         numbers.MapPost(ApiRoutes.NumbersImport, ImportApi.ImportAsync).WithName(FunctionNames.ImportNumbers)
             .WithSummary($"Register numbers from a UTF-8 CSV (header: number, displayName, department, tags, cadence, platforms, region); at most {ImportApi.MaxRows} rows and {HttpBody.MaxCsvBytes} bytes.")
-            .Accepts<string>("text/csv", "application/csv", "text/plain")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsBody<string>("text/csv", "application/csv", "text/plain");
         numbers.MapGet(ApiRoutes.NumberHistory, HistoryApi.GetAsync).WithName(FunctionNames.GetNumberHistory)
             .WithSummary("Label changes of a number, newest first.");
         return api;

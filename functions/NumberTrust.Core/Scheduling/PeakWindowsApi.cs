@@ -18,8 +18,7 @@ public static class PeakWindowsApi
             .WithSummary("The tenant's peak windows: periods in which its numbers on auto cadence are scanned daily.");
         peakWindows.MapPut(ApiRoutes.PeakWindows, PutAsync).WithName(FunctionNames.PutPeakWindows)
             .WithSummary($"Replace the tenant's peak windows (at most {PeakWindows.MaxWindows}, each at most 92 days; windows already over are dropped). Numbers due later than a window's start are moved earlier in the background.")
-            .Accepts<PeakWindowsRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<PeakWindowsRequest>();
         return api;
     }
 

@@ -31,14 +31,12 @@ public static partial class AdminApi
         var admin = api.MapGroup("").WithTags("Admin").RequireAdmin();
         admin.MapPut(ApiRoutes.AdminTenant, PutTenantAsync).WithName(FunctionNames.PutTenant)
             .WithSummary("Create or update a tenant (admin key).")
-            .Accepts<TenantRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<TenantRequest>();
         admin.MapGet(ApiRoutes.AdminTenant, GetTenantAsync).WithName(FunctionNames.GetTenant)
             .WithSummary("A tenant (admin key).");
         admin.MapPost(ApiRoutes.AdminTenantKeys, CreateKeyAsync).WithName(FunctionNames.CreateTenantKey)
             .WithSummary("Create an API key for a tenant; the key is shown only in this response (admin key).")
-            .Accepts<CreateKeyRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<CreateKeyRequest>();
         admin.MapGet(ApiRoutes.AdminTenantKeys, ListKeysAsync).WithName(FunctionNames.ListTenantKeys)
             .WithSummary("A tenant's API keys, without secrets (admin key).");
         admin.MapDelete(ApiRoutes.AdminTenantKey, RevokeKeyAsync).WithName(FunctionNames.RevokeTenantKey)

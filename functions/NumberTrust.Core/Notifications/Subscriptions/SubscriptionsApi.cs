@@ -65,24 +65,22 @@ public static class SubscriptionsApi
         var group = api.MapGroup("").WithTags("Subscriptions").RequireTenant();
         group.MapPost(ApiRoutes.Subscriptions, CreateAsync).WithName(FunctionNames.CreateSubscription)
             .WithSummary("Create a subscription. The answer holds the webhook signing secret, shown this once.")
-            .Accepts<SubscriptionRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<SubscriptionRequest>();
         group.MapGet(ApiRoutes.Subscriptions, ListAsync).WithName(FunctionNames.ListSubscriptions)
             .WithSummary("The tenant's subscriptions in id order, paged with continuation tokens.");
         group.MapGet(ApiRoutes.Subscription, GetAsync).WithName(FunctionNames.GetSubscription)
             .WithSummary("One subscription (without its secret).");
         group.MapPut(ApiRoutes.Subscription, ReplaceAsync).WithName(FunctionNames.PutSubscription)
             .WithSummary("Replace a subscription's settings. Honours If-Match; re-enables webhook endpoints disabled by 410 Gone.")
-            .Accepts<SubscriptionRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<SubscriptionRequest>()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapDelete(ApiRoutes.Subscription, DeleteAsync).WithName(FunctionNames.DeleteSubscription)
             .WithSummary("Delete a subscription. Honours If-Match.")
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapPost(ApiRoutes.SubscriptionSecret, RotateSecretAsync).WithName(FunctionNames.RotateSubscriptionSecret)
             .WithSummary("Rotate the webhook secret; the old one keeps signing (a second signature) during the overlap. Honours If-Match.")
-            .Accepts<RotateSecretRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<RotateSecretRequest>()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapPost(ApiRoutes.SubscriptionTest, TestAsync).WithName(FunctionNames.TestSubscription)
             .WithSummary("Send a signed system.ping through every channel of the subscription and report each result.");
         return api;
