@@ -97,7 +97,8 @@ public sealed class OptionsAndCatalogTests
         });
         Assert.Empty(services.GetRequiredService<ConfigurationCheck>().Problems());
 
-        var catalog = services.GetRequiredService<PlatformCatalog>().Describe();
+        var routes = ActivatorUtilities.CreateInstance<NumberTrust.Appeals.AppealRoutes>(services);
+        var catalog = PlatformsApi.List(services.GetRequiredService<PlatformCatalog>(), routes).Value!.Items;
 
         Assert.Equal([.. PlatformIds.BuiltIn, "acme"], catalog.Select(c => c.Id));
         var qihoo = catalog.Single(c => c.Id == PlatformIds.Qihoo360);
@@ -111,7 +112,7 @@ public sealed class OptionsAndCatalogTests
         Assert.Equal("https://haoma.baidu.com/appeal", catalog.Single(c => c.Id == PlatformIds.Baidu).Appeal.Url);
         Assert.Equal(LookupMethods.Api, catalog.Single(c => c.Id == PlatformIds.Tencent).LookupMethod);
         var acme = catalog.Single(c => c.Id == "acme");
-        Assert.Equal(("Acme label check", "CN", true, "Acme support desk"), (acme.Name, acme.Market, acme.Enabled, acme.Appeal.Channel));
+        Assert.Equal(("Acme label check", "CN", true, "Acme support desk"), (acme.Name, acme.Market, acme.Enabled, acme.Appeal.Notes));
 
         var json = JsonSerializer.Serialize(catalog, new JsonSerializerOptions(JsonSerializerDefaults.Web));
         Assert.Contains("\"categories\":[\"Fraud\"", json);

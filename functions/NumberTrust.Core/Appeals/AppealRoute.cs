@@ -123,9 +123,10 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
 
 /// <summary>
 /// The appeal facts of every platform: defaults from the facts sheet (docs/platforms.md, "Appeal channels"), overridden per field
-/// by <c>Appeals:Routes:&lt;platform&gt;</c>. A platform the sheet has no channel for gets a Portal route without URL or limits.
+/// by <c>Appeals:Routes:&lt;platform&gt;</c>. A platform the sheet has no channel for gets a Portal route without URL or limits,
+/// noting the JSON adapter's <c>AppealChannel</c> setting when it has one.
 /// </summary>
-public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options)
+public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatformAdapterRegistry platforms)
 {
     public static readonly IReadOnlyList<string> Languages = ["zh-CN", "en-US"];
 
@@ -157,7 +158,7 @@ public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options)
     {
         var route = Defaults.TryGetValue(platform, out var known)
             ? known
-            : new AppealRoute(platform, AppealChannel.Portal, null, null, [], [], null, null, "en-US", "Not configured.");
+            : new AppealRoute(platform, AppealChannel.Portal, null, null, [], [], null, null, "en-US", ConfiguredNote(platform));
         if (!options.CurrentValue.Routes.TryGetValue(platform, out var o))
         {
             return route;
@@ -175,6 +176,11 @@ public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options)
             Language = o.Language ?? route.Language,
         };
     }
+
+    private string ConfiguredNote(string platform) =>
+        platforms.PlatformIds.Contains(platform, StringComparer.Ordinal) && platforms.Options(platform).AppealChannel is { Length: > 0 } channel
+            ? channel
+            : "Not configured.";
 
     internal static IReadOnlyList<string> SplitKinds(string? value) =>
         (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();

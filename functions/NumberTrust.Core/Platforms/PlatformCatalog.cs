@@ -10,12 +10,9 @@ public static class LookupMethods
     public const string Api = "api";
 }
 
-/// <summary>Where and how a label can be appealed (facts sheet, "Appeal channels").</summary>
-public sealed record PlatformAppeal(string Channel, string? Url, string? Evidence, string? Turnaround);
-
-/// <summary>One entry of <c>GET /api/platforms</c>.</summary>
+/// <summary>What a platform is and how it is read; its appeal facts come from <c>AppealRoutes</c>.</summary>
 public sealed record PlatformDescriptor(
-    string Id, string Name, string Market, string LookupMethod, bool Enabled, IReadOnlyList<LabelCategory> Categories, PlatformAppeal Appeal);
+    string Id, string Name, string Market, string LookupMethod, bool Enabled, IReadOnlyList<LabelCategory> Categories);
 
 /// <summary>The platform catalog of this deployment: static facts of the built-ins, configured facts of JSON-adapter platforms, and which are enabled.</summary>
 public sealed class PlatformCatalog(IPlatformAdapterRegistry registry)
@@ -29,28 +26,17 @@ public sealed class PlatformCatalog(IPlatformAdapterRegistry registry)
         LabelCategory.Business, LabelCategory.Other,
     ];
 
-    private static readonly PlatformAppeal BaiduAppeal = new(
-        "Web form (number, SMS code, reason)", "https://haoma.baidu.com/appeal", "Optionally operator bills, ID copy", "Same day at best");
-
-    private static readonly Dictionary<string, (string Name, string Market, string Method, LabelCategory[] Categories, PlatformAppeal Appeal)> BuiltIn = new()
+    private static readonly Dictionary<string, (string Name, string Market, string Method, LabelCategory[] Categories)> BuiltIn = new()
     {
-        [PlatformIds.Baidu] = ("百度 (Baidu search number card: 百度手机卫士 / 电话邦)", "CN", LookupMethods.WebPage, ChineseWebCategories, BaiduAppeal),
-        [PlatformIds.BaiduHaoma] = ("百度号码认证平台 (haoma.baidu.com)", "CN", LookupMethods.WebPage, ChineseWebCategories, BaiduAppeal),
-        [PlatformIds.Qihoo360] = ("360 (so.com search, 360手机卫士)", "CN", LookupMethods.WebPage, ChineseWebCategories, new(
-            "Web form", "https://haomashensu.360.cn", "Identity or business documents; incomplete submissions are rejected",
-            "Within 3 working days; appeal frequency is limited")),
-        [PlatformIds.Sogou] = ("搜狗号码通 (Sogou)", "CN", LookupMethods.Jsonp, ChineseWebCategories, new(
-            "No appeal channel documented in the facts sheet", null, null, null)),
+        [PlatformIds.Baidu] = ("百度 (Baidu search number card: 百度手机卫士 / 电话邦)", "CN", LookupMethods.WebPage, ChineseWebCategories),
+        [PlatformIds.BaiduHaoma] = ("百度号码认证平台 (haoma.baidu.com)", "CN", LookupMethods.WebPage, ChineseWebCategories),
+        [PlatformIds.Qihoo360] = ("360 (so.com search, 360手机卫士)", "CN", LookupMethods.WebPage, ChineseWebCategories),
+        [PlatformIds.Sogou] = ("搜狗号码通 (Sogou)", "CN", LookupMethods.Jsonp, ChineseWebCategories),
         [PlatformIds.Tencent] = ("腾讯手机管家 (Tencent Cloud number security, SMPN)", "CN", LookupMethods.Api,
-            [LabelCategory.Fraud, LabelCategory.Harassment, LabelCategory.Sales, LabelCategory.RealEstateAgent, LabelCategory.Insurance, LabelCategory.Delivery, LabelCategory.Taxi, LabelCategory.Other],
-            new("No official public page; Tencent Cloud number-security service for enterprises", null,
-                "Business licence, legal representative ID, call records", "1-5 working days (unofficial)")),
+            [LabelCategory.Fraud, LabelCategory.Harassment, LabelCategory.Sales, LabelCategory.RealEstateAgent, LabelCategory.Insurance, LabelCategory.Delivery, LabelCategory.Taxi, LabelCategory.Other]),
         [PlatformIds.Telnyx] = ("Telnyx Number Reputation (Hiya data; registered with Hiya, First Orion and TNS)", "US", LookupMethods.Api,
-            [LabelCategory.Fraud, LabelCategory.Spam, LabelCategory.Robocall, LabelCategory.Sales, LabelCategory.DebtCollection, LabelCategory.Political, LabelCategory.Survey, LabelCategory.NonProfit, LabelCategory.Other],
-            new("Telnyx remediation API (asynchronous: 202 then poll; may end requires_review or refused); Hiya Call Reputation Review; Free Caller Registry for Hiya, TNS and First Orion",
-                "https://freecallerregistry.com", "Numbers, business identity, use case, volumes, screenshots", "3-5 business days (Hiya)")),
-        [PlatformIds.Nomorobo] = ("Nomorobo", "US", LookupMethods.WebPage, [LabelCategory.Fraud, LabelCategory.Robocall, LabelCategory.Other],
-            new("No appeal channel documented in the facts sheet", null, null, null)),
+            [LabelCategory.Fraud, LabelCategory.Spam, LabelCategory.Robocall, LabelCategory.Sales, LabelCategory.DebtCollection, LabelCategory.Political, LabelCategory.Survey, LabelCategory.NonProfit, LabelCategory.Other]),
+        [PlatformIds.Nomorobo] = ("Nomorobo", "US", LookupMethods.WebPage, [LabelCategory.Fraud, LabelCategory.Robocall, LabelCategory.Other]),
     };
 
     /// <summary>Every platform of this deployment (built-ins and configured JSON-adapter platforms), enabled or not.</summary>
@@ -63,11 +49,10 @@ public sealed class PlatformCatalog(IPlatformAdapterRegistry registry)
         if (BuiltIn.TryGetValue(id, out var facts))
         {
             var method = id == PlatformIds.Sogou && string.Equals(options.Variant, "web", StringComparison.OrdinalIgnoreCase) ? LookupMethods.WebPage : facts.Method;
-            return new PlatformDescriptor(id, facts.Name, facts.Market, method, options.IsEnabled, facts.Categories, facts.Appeal);
+            return new PlatformDescriptor(id, facts.Name, facts.Market, method, options.IsEnabled, facts.Categories);
         }
 
         return new PlatformDescriptor(
-            id, options.Name ?? id, options.Market ?? "Global", LookupMethods.Api, options.IsEnabled, Enum.GetValues<LabelCategory>(),
-            new PlatformAppeal(options.AppealChannel ?? "Not configured", null, null, null));
+            id, options.Name ?? id, options.Market ?? "Global", LookupMethods.Api, options.IsEnabled, Enum.GetValues<LabelCategory>());
     }
 }

@@ -2,12 +2,18 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using NumberTrust.Appeals;
 using NumberTrust.Hosting;
+using NumberTrust.Labels;
 using NumberTrust.Tenants;
 
 namespace NumberTrust.Platforms;
 
-public sealed record PlatformListView(IReadOnlyList<PlatformDescriptor> Items);
+/// <summary>One entry of <c>GET /api/platforms</c>: the catalog's facts and the appeal route appeals use.</summary>
+public sealed record PlatformView(
+    string Id, string Name, string Market, string LookupMethod, bool Enabled, IReadOnlyList<LabelCategory> Categories, AppealRoute Appeal);
+
+public sealed record PlatformListView(IReadOnlyList<PlatformView> Items);
 
 /// <summary><c>GET /api/platforms</c>: the platform catalog of this deployment.</summary>
 public static class PlatformsApi
@@ -19,5 +25,8 @@ public static class PlatformsApi
         return api;
     }
 
-    public static Ok<PlatformListView> List(PlatformCatalog catalog) => TypedResults.Ok(new PlatformListView(catalog.Describe()));
+    public static Ok<PlatformListView> List(PlatformCatalog catalog, AppealRoutes routes) =>
+        TypedResults.Ok(new PlatformListView(catalog.Describe()
+            .Select(p => new PlatformView(p.Id, p.Name, p.Market, p.LookupMethod, p.Enabled, p.Categories, routes.For(p.Id)))
+            .ToList()));
 }
