@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Newtonsoft.Json.Linq;
+using NumberTrust.Notifications.Email;
 
 namespace NumberTrust.Infra.Tests.Bicep;
 
@@ -263,6 +265,20 @@ public sealed class TemplateTests(CompiledTemplate compiled)
         Assert.Matches(@"^\[format\('DoNotReply@\{0\}', reference\(resourceId\('Microsoft\.Communication/emailServices/domains'.*\)\.fromSenderDomain\)\]$", sender);
 
         Assert.Equal(("identity", "clientId"), CompiledTemplate.ModuleOutputReference(settings.Resolved("Email__ClientId")));
+    }
+
+    [Fact]
+    public void Email_settings_the_infra_sets_are_the_ones_the_code_reads()
+    {
+        var names = AppSettings.Names.Where(n => n.StartsWith(EmailOptions.Section + "__", StringComparison.Ordinal)).ToList();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(names.Select(n => KeyValuePair.Create(n.Replace("__", ":", StringComparison.Ordinal), (string?)"set")))
+            .Build();
+
+        // A name the code does not bind fails here; a setting the code needs in Azure and the infra leaves out fails below.
+        var options = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>(o => o.ErrorOnUnknownConfiguration = true)!;
+        Assert.Equal(("set", "set", "set"), (options.Endpoint, options.SenderAddress, options.ClientId));
+        Assert.Null(options.ConnectionString); // Azure signs in with the app's identity, never with an access key
     }
 
     [Fact]
