@@ -65,6 +65,7 @@ var tableNames = [
   'Subscriptions'
   'PlatformPacing'
   'Deliveries'
+  'UpkeepCallStats'
 ]
 var queueNames = [
   'scan-plans'

@@ -109,6 +109,10 @@ public static class CoreServices
         services.AddSingleton<NumberTrust.Notifications.Mail.AlertMailRenderer>();
         services.AddSingleton<NumberTrust.Notifications.Deliveries.AlertDispatcher>();
         services.AddSingleton<NumberTrust.Notifications.Deliveries.DeliveryWorker>();
+
+        services.AddCheckedOptions<NumberTrust.Upkeep.CallStats.CallStatsOptions>(configuration, NumberTrust.Upkeep.CallStats.CallStatsOptions.Section);
+        services.AddSingleton<NumberTrust.Upkeep.CallStats.CallStatsStore>();
+        services.AddSingleton<NumberTrust.Upkeep.CallStats.CallStatsService>();
         return services;
     }
 }

@@ -10,6 +10,7 @@ using NumberTrust.Platforms;
 using NumberTrust.ScanRuns;
 using NumberTrust.Scheduling;
 using NumberTrust.Tenants;
+using NumberTrust.Upkeep.CallStats;
 
 namespace NumberTrust.Hosting;
 
@@ -33,6 +34,7 @@ public static class ApiEndpoints
         api.MapAdmin();
         api.MapSubscriptions();
         api.MapDeliveries();
+        api.MapCallStats();
         return api;
     }
 }

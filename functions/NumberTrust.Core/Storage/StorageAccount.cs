@@ -31,12 +31,15 @@ public static class TableNames
 
     public const string Deliveries = "Deliveries";
 
+    public const string UpkeepCallStats = "UpkeepCallStats";
+
     // One name per line from here on, so features adding tables do not touch the same line.
     public static readonly IReadOnlyList<string> All =
     [
         Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns, UpkeepIdentities, Appeals, Subscriptions,
         PlatformPacing,
         Deliveries,
+        UpkeepCallStats,
     ];
 }
 
