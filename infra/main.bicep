@@ -66,6 +66,7 @@ var tableNames = [
   'PlatformPacing'
   'Deliveries'
   'UpkeepCallStats'
+  'UpkeepTrust'
 ]
 var queueNames = [
   'scan-plans'

@@ -113,6 +113,8 @@ public static class CoreServices
         services.AddCheckedOptions<NumberTrust.Upkeep.CallStats.CallStatsOptions>(configuration, NumberTrust.Upkeep.CallStats.CallStatsOptions.Section);
         services.AddSingleton<NumberTrust.Upkeep.CallStats.CallStatsStore>();
         services.AddSingleton<NumberTrust.Upkeep.CallStats.CallStatsService>();
+        services.AddSingleton<NumberTrust.Upkeep.Trust.TrustHistoryStore>();
+        services.AddSingleton<ILookupObserver, NumberTrust.Upkeep.Trust.TrustRecorder>();
         return services;
     }
 }

@@ -11,6 +11,7 @@ using NumberTrust.ScanRuns;
 using NumberTrust.Scheduling;
 using NumberTrust.Tenants;
 using NumberTrust.Upkeep.CallStats;
+using NumberTrust.Upkeep.Trust;
 
 namespace NumberTrust.Hosting;
 
@@ -35,6 +36,7 @@ public static class ApiEndpoints
         api.MapSubscriptions();
         api.MapDeliveries();
         api.MapCallStats();
+        api.MapTrust();
         return api;
     }
 }

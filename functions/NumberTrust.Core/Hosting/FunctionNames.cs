@@ -68,4 +68,6 @@ public static class FunctionNames
 
     public const string PostCallStats = nameof(PostCallStats);
     public const string GetCallStats = nameof(GetCallStats);
+    public const string GetTrustSeries = nameof(GetTrustSeries);
+    public const string GetTrustReport = nameof(GetTrustReport);
 }

@@ -32,6 +32,7 @@ public static class TableNames
     public const string Deliveries = "Deliveries";
 
     public const string UpkeepCallStats = "UpkeepCallStats";
+    public const string UpkeepTrust = "UpkeepTrust";
 
     // One name per line from here on, so features adding tables do not touch the same line.
     public static readonly IReadOnlyList<string> All =
@@ -40,6 +41,7 @@ public static class TableNames
         PlatformPacing,
         Deliveries,
         UpkeepCallStats,
+        UpkeepTrust,
     ];
 }
 

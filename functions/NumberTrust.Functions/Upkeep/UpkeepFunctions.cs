@@ -4,7 +4,7 @@ using NumberTrust.Hosting;
 
 namespace NumberTrust.Functions.Upkeep;
 
-/// <summary>Number upkeep: the endpoints of <see cref="NumberTrust.Upkeep.CallStats.CallStatsApi"/>.</summary>
+/// <summary>Number upkeep: the endpoints of <see cref="NumberTrust.Upkeep.CallStats.CallStatsApi"/> and <see cref="NumberTrust.Upkeep.Trust.TrustApi"/>.</summary>
 public sealed class UpkeepFunctions(ApiEndpointTable endpoints)
 {
     [Function(FunctionNames.PostCallStats)]
@@ -14,4 +14,12 @@ public sealed class UpkeepFunctions(ApiEndpointTable endpoints)
     [Function(FunctionNames.GetCallStats)]
     public Task<IResult> GetCallStats([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.NumberCallStats)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.GetCallStats, request);
+
+    [Function(FunctionNames.GetTrustSeries)]
+    public Task<IResult> GetTrustSeries([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.NumberTrust)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.GetTrustSeries, request);
+
+    [Function(FunctionNames.GetTrustReport)]
+    public Task<IResult> GetTrustReport([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.TrustReport)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.GetTrustReport, request);
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,31 +24,7 @@ public sealed record CallStatsQuery(
     [FromQuery(Name = "from")] [property: Description("First day (yyyy-MM-dd); default: 27 days before to.")] string? From,
     [FromQuery(Name = "to")] [property: Description("Last day (yyyy-MM-dd), the day the 7- and 28-day rates are computed for; default: today (UTC).")] string? To)
 {
-    public const int MaxSpanDays = 400;
-
-    public Validated<(DateOnly From, DateOnly To)> Parse(DateTimeOffset now)
-    {
-        var to = DateOnly.FromDateTime(now.UtcDateTime);
-        if (To is { } toText && !DateOnly.TryParseExact(toText.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out to))
-        {
-            return Problems.Invalid("to", $"'{Display.Shorten(toText)}' is not a date (yyyy-MM-dd).");
-        }
-
-        var from = to.AddDays(-27);
-        if (From is { } fromText && !DateOnly.TryParseExact(fromText.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out from))
-        {
-            return Problems.Invalid("from", $"'{Display.Shorten(fromText)}' is not a date (yyyy-MM-dd).");
-        }
-
-        if (from > to)
-        {
-            return Problems.Invalid("from", "from must not be after to.");
-        }
-
-        return to.DayNumber - from.DayNumber >= MaxSpanDays
-            ? Problems.Invalid("from", $"At most {MaxSpanDays} days per request.")
-            : (from, to);
-    }
+    public Validated<(DateOnly From, DateOnly To)> Parse(DateTimeOffset now) => DayRange.Parse(From, To, now, defaultDays: 28);
 }
 
 /// <summary>Call outcomes posted by the tenant's call platform and the answer-rate trend: <c>POST/GET /api/numbers/{number}/call-stats</c>.</summary>
@@ -122,10 +97,10 @@ public static class CallStatsApi
         var (from, to) = span.Value;
         var (days, trend) = await service.ReadAsync(tenant.Id, number.Value.E164, from, to, cancellationToken);
         var views = days.Select(d => new CallDayView(
-            d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Attempted, d.Answered,
+            DayRange.Text(d.Date), d.Attempted, d.Answered,
             CallStatsTrend.Round(new CallTotals(d.Attempted, d.Answered).Rate))).ToList();
         return TypedResults.Ok(new CallStatsView(
-            number.Value.E164, from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), views, trend));
+            number.Value.E164, DayRange.Text(from), DayRange.Text(to), views, trend));
     }
 
     /// <summary>The body as days: JSON (the default) or CSV by Content-Type; a body problem (size, media type, syntax) or a validation result.</summary>
