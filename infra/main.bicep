@@ -67,6 +67,7 @@ var tableNames = [
   'Deliveries'
   'UpkeepCallStats'
   'UpkeepTrust'
+  'UpkeepReports'
 ]
 var queueNames = [
   'scan-plans'
@@ -79,6 +80,7 @@ var queueNames = [
 // The app's blob containers (NumberTrust.Storage.ContainerNames.All); the app identity reaches them through its blob data role.
 var containerNames = [
   'appeal-evidence'
+  'customer-reports'
 ]
 
 var abbrs = loadJsonContent('abbreviations.json')

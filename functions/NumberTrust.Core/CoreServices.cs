@@ -115,6 +115,10 @@ public static class CoreServices
         services.AddSingleton<NumberTrust.Upkeep.CallStats.CallStatsService>();
         services.AddSingleton<NumberTrust.Upkeep.Trust.TrustHistoryStore>();
         services.AddSingleton<ILookupObserver, NumberTrust.Upkeep.Trust.TrustRecorder>();
+        services.AddCheckedOptions<NumberTrust.Upkeep.Reports.ReportOptions>(configuration, NumberTrust.Upkeep.Reports.ReportOptions.Section);
+        services.AddSingleton<NumberTrust.Upkeep.Reports.ReportRateLimiter>();
+        services.AddSingleton<NumberTrust.Upkeep.Reports.ReportLinkStore>();
+        services.AddSingleton<NumberTrust.Upkeep.Reports.CustomerReportService>();
         return services;
     }
 }

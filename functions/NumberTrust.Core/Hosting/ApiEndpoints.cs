@@ -11,6 +11,7 @@ using NumberTrust.ScanRuns;
 using NumberTrust.Scheduling;
 using NumberTrust.Tenants;
 using NumberTrust.Upkeep.CallStats;
+using NumberTrust.Upkeep.Reports;
 using NumberTrust.Upkeep.Trust;
 
 namespace NumberTrust.Hosting;
@@ -37,6 +38,7 @@ public static class ApiEndpoints
         api.MapDeliveries();
         api.MapCallStats();
         api.MapTrust();
+        api.MapCustomerReports();
         return api;
     }
 }

@@ -22,4 +22,21 @@ public sealed class UpkeepFunctions(ApiEndpointTable endpoints)
     [Function(FunctionNames.GetTrustReport)]
     public Task<IResult> GetTrustReport([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.TrustReport)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.GetTrustReport, request);
+
+    [Function(FunctionNames.CreateReportLink)]
+    public Task<IResult> CreateReportLink([HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.ReportLinks)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.CreateReportLink, request);
+
+    [Function(FunctionNames.ListReportLinks)]
+    public Task<IResult> ListReportLinks([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.ReportLinks)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.ListReportLinks, request);
+
+    [Function(FunctionNames.RevokeReportLink)]
+    public Task<IResult> RevokeReportLink([HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRoutes.ReportLink)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.RevokeReportLink, request);
+
+    // Public: customers have neither an API key nor a function key; the token in the route is the credential.
+    [Function(FunctionNames.PostPublicReport)]
+    public Task<IResult> PostPublicReport([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.PublicReport)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.PostPublicReport, request);
 }
