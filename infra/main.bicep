@@ -65,6 +65,9 @@ var tableNames = [
   'Subscriptions'
   'PlatformPacing'
   'Deliveries'
+  'UpkeepCallStats'
+  'UpkeepTrust'
+  'UpkeepReports'
 ]
 var queueNames = [
   'scan-plans'
@@ -77,6 +80,7 @@ var queueNames = [
 // The app's blob containers (NumberTrust.Storage.ContainerNames.All); the app identity reaches them through its blob data role.
 var containerNames = [
   'appeal-evidence'
+  'customer-reports'
 ]
 
 var abbrs = loadJsonContent('abbreviations.json')

@@ -109,6 +109,16 @@ public static class CoreServices
         services.AddSingleton<NumberTrust.Notifications.Mail.AlertMailRenderer>();
         services.AddSingleton<NumberTrust.Notifications.Deliveries.AlertDispatcher>();
         services.AddSingleton<NumberTrust.Notifications.Deliveries.DeliveryWorker>();
+
+        services.AddCheckedOptions<NumberTrust.Upkeep.CallStats.CallStatsOptions>(configuration, NumberTrust.Upkeep.CallStats.CallStatsOptions.Section);
+        services.AddSingleton<NumberTrust.Upkeep.CallStats.CallStatsStore>();
+        services.AddSingleton<NumberTrust.Upkeep.CallStats.CallStatsService>();
+        services.AddSingleton<NumberTrust.Upkeep.Trust.TrustHistoryStore>();
+        services.AddSingleton<ILookupObserver, NumberTrust.Upkeep.Trust.TrustRecorder>();
+        services.AddCheckedOptions<NumberTrust.Upkeep.Reports.ReportOptions>(configuration, NumberTrust.Upkeep.Reports.ReportOptions.Section);
+        services.AddSingleton<NumberTrust.Upkeep.Reports.ReportRateLimiter>();
+        services.AddSingleton<NumberTrust.Upkeep.Reports.ReportLinkStore>();
+        services.AddSingleton<NumberTrust.Upkeep.Reports.CustomerReportService>();
         return services;
     }
 }

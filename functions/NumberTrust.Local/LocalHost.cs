@@ -72,7 +72,8 @@ public static class LocalHost
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
-                if (context.Description.RelativePath?.EndsWith(ApiRoutes.Health, StringComparison.Ordinal) != true)
+                if (context.Description.RelativePath?.EndsWith(ApiRoutes.Health, StringComparison.Ordinal) != true &&
+                    context.Description.RelativePath?.StartsWith(ApiRoutes.Prefix + "/public/", StringComparison.Ordinal) != true)
                 {
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("apiKey", context.Document)] = [] });

@@ -10,6 +10,9 @@ using NumberTrust.Platforms;
 using NumberTrust.ScanRuns;
 using NumberTrust.Scheduling;
 using NumberTrust.Tenants;
+using NumberTrust.Upkeep.CallStats;
+using NumberTrust.Upkeep.Reports;
+using NumberTrust.Upkeep.Trust;
 
 namespace NumberTrust.Hosting;
 
@@ -33,6 +36,9 @@ public static class ApiEndpoints
         api.MapAdmin();
         api.MapSubscriptions();
         api.MapDeliveries();
+        api.MapCallStats();
+        api.MapTrust();
+        api.MapCustomerReports();
         return api;
     }
 }

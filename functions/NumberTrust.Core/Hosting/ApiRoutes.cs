@@ -38,6 +38,13 @@ public static class ApiRoutes
     public const string SubscriptionDeliveries = "subscriptions/{subscriptionId}/deliveries";
     public const string SubscriptionRedeliver = "subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver";
 
+    public const string NumberCallStats = "numbers/{number}/call-stats";
+    public const string NumberTrust = "numbers/{number}/trust";
+    public const string TrustReport = "reports/trust";
+    public const string ReportLinks = "report-links";
+    public const string ReportLink = "report-links/{linkId}";
+    public const string PublicReport = "public/reports/{token}";
+
     /// <summary>The path a client uses for a resource, e.g. <c>/api/numbers/+8613800138000</c>.</summary>
     public static string PathOf(string relative) => "/" + Prefix + "/" + relative;
 }

@@ -65,4 +65,13 @@ public static class FunctionNames
     public const string ListDeliveries = nameof(ListDeliveries);
     public const string RedeliverDelivery = nameof(RedeliverDelivery);
     public const string RecordPoisonedDelivery = nameof(RecordPoisonedDelivery);
+
+    public const string PostCallStats = nameof(PostCallStats);
+    public const string GetCallStats = nameof(GetCallStats);
+    public const string GetTrustSeries = nameof(GetTrustSeries);
+    public const string GetTrustReport = nameof(GetTrustReport);
+    public const string CreateReportLink = nameof(CreateReportLink);
+    public const string ListReportLinks = nameof(ListReportLinks);
+    public const string RevokeReportLink = nameof(RevokeReportLink);
+    public const string PostPublicReport = nameof(PostPublicReport);
 }

@@ -31,12 +31,19 @@ public static class TableNames
 
     public const string Deliveries = "Deliveries";
 
+    public const string UpkeepCallStats = "UpkeepCallStats";
+    public const string UpkeepTrust = "UpkeepTrust";
+    public const string UpkeepReports = "UpkeepReports";
+
     // One name per line from here on, so features adding tables do not touch the same line.
     public static readonly IReadOnlyList<string> All =
     [
         Tenants, ApiKeys, Registrations, Numbers, ScheduleStatus, ScanSchedule, ScanPositions, ScanRuns, UpkeepIdentities, Appeals, Subscriptions,
         PlatformPacing,
         Deliveries,
+        UpkeepCallStats,
+        UpkeepTrust,
+        UpkeepReports,
     ];
 }
 
@@ -46,7 +53,10 @@ public static class ContainerNames
     /// <summary>Appeal evidence files, blob <c>{tenant}/{appeal id}/{kind}/{sha256}</c>.</summary>
     public const string Evidence = "appeal-evidence";
 
-    public static readonly IReadOnlyList<string> All = [Evidence];
+    /// <summary>Customer report screenshots, blob <c>{tenant}/{report id}</c>.</summary>
+    public const string CustomerReports = "customer-reports";
+
+    public static readonly IReadOnlyList<string> All = [Evidence, CustomerReports];
 }
 
 /// <summary>

@@ -34,7 +34,7 @@ public sealed class OpenApiDocumentTests
         var paths = document["paths"]!.AsObject();
 
         Assert.Equal(
-            ["/api/admin/tenants/{tenantId}", "/api/admin/tenants/{tenantId}/keys", "/api/admin/tenants/{tenantId}/keys/{keyId}", "/api/appeals", "/api/appeals/{id}", "/api/appeals/{id}/evidence/{name}", "/api/appeals/{id}/reopen", "/api/appeals/{id}/submit", "/api/appeals/{id}/updates", "/api/appeals/{id}/withdraw", "/api/health", "/api/numbers", "/api/numbers/import", "/api/numbers/{number}", "/api/numbers/{number}/appeals", "/api/numbers/{number}/history", "/api/numbers/{number}/scans", "/api/peak-windows", "/api/platforms", "/api/reports/appeals", "/api/scans", "/api/scans/{scanId}", "/api/subscriptions", "/api/subscriptions/{subscriptionId}", "/api/subscriptions/{subscriptionId}/deliveries", "/api/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver", "/api/subscriptions/{subscriptionId}/secret", "/api/subscriptions/{subscriptionId}/test"],
+            ["/api/admin/tenants/{tenantId}", "/api/admin/tenants/{tenantId}/keys", "/api/admin/tenants/{tenantId}/keys/{keyId}", "/api/appeals", "/api/appeals/{id}", "/api/appeals/{id}/evidence/{name}", "/api/appeals/{id}/reopen", "/api/appeals/{id}/submit", "/api/appeals/{id}/updates", "/api/appeals/{id}/withdraw", "/api/health", "/api/numbers", "/api/numbers/import", "/api/numbers/{number}", "/api/numbers/{number}/appeals", "/api/numbers/{number}/call-stats", "/api/numbers/{number}/history", "/api/numbers/{number}/scans", "/api/numbers/{number}/trust", "/api/peak-windows", "/api/platforms", "/api/public/reports/{token}", "/api/report-links", "/api/report-links/{linkId}", "/api/reports/appeals", "/api/reports/trust", "/api/scans", "/api/scans/{scanId}", "/api/subscriptions", "/api/subscriptions/{subscriptionId}", "/api/subscriptions/{subscriptionId}/deliveries", "/api/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver", "/api/subscriptions/{subscriptionId}/secret", "/api/subscriptions/{subscriptionId}/test"],
             paths.Select(p => p.Key).Order(StringComparer.Ordinal));
         var put = paths["/api/numbers/{number}"]!["put"]!;
         Assert.NotNull(put["requestBody"]!["content"]!["application/json"]);
@@ -44,6 +44,14 @@ public sealed class OpenApiDocumentTests
         }
 
         Assert.NotNull(paths["/api/numbers/import"]!["post"]!["requestBody"]!["content"]!["text/csv"]);
+        var callStats = paths["/api/numbers/{number}/call-stats"]!["post"]!;
+        Assert.NotNull(callStats["requestBody"]!["content"]!["application/json"]);
+        Assert.NotNull(callStats["requestBody"]!["content"]!["text/csv"]);
+        foreach (var status in new[] { "200", "400", "401", "404", "413", "415" })
+        {
+            Assert.True(callStats["responses"]![status] is not null, $"POST /api/numbers/{{number}}/call-stats documents no {status} response");
+        }
+
         var putWindows = paths["/api/peak-windows"]!["put"]!;
         Assert.NotNull(putWindows["requestBody"]!["content"]!["application/json"]);
         foreach (var status in new[] { "200", "400", "401", "413", "415" })
