@@ -53,16 +53,16 @@ public sealed class AuthThrottleTests
 
     private sealed class KeyReads : HttpPipelineSynchronousPolicy
     {
-        private int _count;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _requests = new();
 
-        public int Count => Volatile.Read(ref _count);
+        public int Count => _requests.Count;
 
-        // Answered reads only: a slow emulator's 5xx or timeout retried by the SDK is one read by the code, not two.
+        // Reads by the code, not attempts: an SDK retry (a slow emulator's 5xx, or a body read that timed out) keeps the client request id.
         public override void OnReceivedResponse(HttpMessage message)
         {
             if (message.Request.Uri.Path.Contains("ApiKeys(", StringComparison.Ordinal) && message.HasResponse && message.Response.Status < 500)
             {
-                Interlocked.Increment(ref _count);
+                _requests.TryAdd(message.Request.ClientRequestId, 0);
             }
         }
     }
