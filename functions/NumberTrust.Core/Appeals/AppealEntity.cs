@@ -94,6 +94,9 @@ public sealed class AppealEntity : ITableEntity
 
     public string? FollowUpId { get; set; }
 
+    /// <summary>Set by the first step of a delete: the appeal reads as gone while its blobs and rows are removed (the sweep finishes a crashed delete).</summary>
+    public bool Deleting { get; set; }
+
     public AppealStatus State => Enum.Parse<AppealStatus>(Status);
 
     [IgnoreDataMember]

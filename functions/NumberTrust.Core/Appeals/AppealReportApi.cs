@@ -43,7 +43,10 @@ public static class AppealReportApi
         await foreach (var appeal in storage.Table(TableNames.Appeals).QueryAsync<AppealEntity>(
             TableKeys.WithPrefix(tenant.Id, AppealEntity.RowPrefix), cancellationToken: cancellationToken))
         {
-            appeals.Add(appeal);
+            if (!appeal.Deleting)
+            {
+                appeals.Add(appeal);
+            }
         }
 
         return TypedResults.Ok(Build(appeals));

@@ -83,6 +83,9 @@ public sealed class AppealsOptions
     public const string Section = "Appeals";
 
     public Dictionary<string, AppealRouteOptions> Routes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>A submitted appeal the platform has not settled this many days after submission is closed as Expired.</summary>
+    public int ExpireAfterDays { get; set; } = 60;
 }
 
 /// <summary>Checks the overrides: known channels, evidence kinds, languages and absolute URLs, so a typo shows in health.</summary>
@@ -91,6 +94,11 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
     public ValidateOptionsResult Validate(string? name, AppealsOptions options)
     {
         var problems = new List<string>();
+        if (options.ExpireAfterDays is < 1 or > 3650)
+        {
+            problems.Add($"Appeals:ExpireAfterDays is {options.ExpireAfterDays}; it must be 1 to 3650 days.");
+        }
+
         foreach (var (platform, route) in options.Routes)
         {
             if (route.Channel is { } channel && !Enum.TryParse<AppealChannel>(channel, ignoreCase: true, out _))

@@ -15,13 +15,14 @@ public enum AppealWriteOutcome
     PreconditionFailed,
     InvalidTransition,
     AlreadyOpen,
+    InUse,
 }
 
 /// <summary>
 /// Appeals and their transitions (table <c>Appeals</c>, partition = tenant). Every change writes the appeal, its transition row and
 /// the open marker in one entity-group transaction guarded by the appeal's ETag, so a stale writer gets 412 and never loses an update.
 /// </summary>
-public sealed class AppealStore(StorageAccount storage, TimeProvider clock, EventPublisher events)
+public sealed class AppealStore(StorageAccount storage, TimeProvider clock, EventPublisher events, EvidenceStore evidence)
 {
     /// <summary>Row-key prefix of the per-tenant appeal markers in a number's <c>Numbers</c> partition; any marker sets AppealOpen.</summary>
     public const string NumberMarkerPrefix = "appeal|";
@@ -65,7 +66,10 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock, Even
         return (AppealWriteOutcome.Done, appeal);
     }
 
-    public async Task<AppealEntity?> FindAsync(string tenantId, string id, CancellationToken cancellationToken)
+    public async Task<AppealEntity?> FindAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        await FindRowAsync(tenantId, id, cancellationToken) is { Deleting: false } appeal ? appeal : null;
+
+    private async Task<AppealEntity?> FindRowAsync(string tenantId, string id, CancellationToken cancellationToken)
     {
         if (id.Length is 0 or > 64 || id.Any(c => !char.IsAsciiLetterOrDigit(c)))
         {
@@ -74,6 +78,106 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock, Even
 
         var row = await Table.GetEntityIfExistsAsync<AppealEntity>(tenantId, AppealEntity.RowOf(id), cancellationToken: cancellationToken);
         return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>
+    /// Deletes a draft or closed appeal with its transitions and evidence blobs. First the row is marked <c>Deleting</c> (and a
+    /// draft's open marker removed) in one transaction, so from then on it reads as gone; then blobs, transitions and the row go.
+    /// A submitted appeal must be withdrawn first; one whose evidence a follow-up still uses is refused with the follow-ups' ids.
+    /// </summary>
+    public async Task<(AppealWriteOutcome Outcome, AppealEntity? Appeal, IReadOnlyList<string> UsedBy)> DeleteAsync(
+        string tenantId, string id, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var appeal = await FindRowAsync(tenantId, id, cancellationToken);
+        if (appeal is null || (appeal.Deleting && ifMatch is not null && ifMatch != "*"))
+        {
+            return (AppealWriteOutcome.NotFound, null, []);
+        }
+
+        if (!appeal.Deleting)
+        {
+            if (ifMatch is not null && ifMatch != "*" && ifMatch != appeal.EntityTag)
+            {
+                return (AppealWriteOutcome.PreconditionFailed, appeal, []);
+            }
+
+            if (appeal.State is AppealStatus.Submitted or AppealStatus.InReview)
+            {
+                return (AppealWriteOutcome.InvalidTransition, appeal, []);
+            }
+
+            var usedBy = await EvidenceUsersAsync(tenantId, id, cancellationToken);
+            if (usedBy.Count > 0)
+            {
+                return (AppealWriteOutcome.InUse, appeal, usedBy);
+            }
+
+            appeal.Deleting = true;
+            appeal.UpdatedAt = clock.GetUtcNow();
+            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, appeal, appeal.ETag) };
+            if (appeal.State == AppealStatus.Draft)
+            {
+                actions.Add(new(TableTransactionActionType.Delete, OpenMarker(tenantId, appeal), ETag.All));
+            }
+
+            try
+            {
+                await Table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.IsPreconditionFailed() || e.IsNotFound())
+            {
+                return (AppealWriteOutcome.PreconditionFailed, await FindAsync(tenantId, id, cancellationToken), []);
+            }
+
+            if (appeal.State == AppealStatus.Draft)
+            {
+                await SyncAppealOpenAsync(tenantId, appeal.Number, appeal.Platform, cancellationToken);
+            }
+        }
+
+        await FinishDeleteAsync(appeal, cancellationToken);
+        return (AppealWriteOutcome.Done, appeal, []);
+    }
+
+    /// <summary>The second step of a delete, repeatable: blobs, then transition rows, then the appeal row itself.</summary>
+    public async Task FinishDeleteAsync(AppealEntity appeal, CancellationToken cancellationToken)
+    {
+        await evidence.DeleteAppealAsync(appeal.PartitionKey, appeal.Id, cancellationToken);
+        var transitions = new List<TableTransactionAction>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableKeys.WithPrefix(appeal.PartitionKey, $"t|{appeal.Id}|"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            transitions.Add(new(TableTransactionActionType.Delete, new TableEntity(appeal.PartitionKey, row.RowKey), ETag.All));
+        }
+
+        foreach (var batch in transitions.Chunk(100))
+        {
+            try
+            {
+                await Table.SubmitTransactionAsync(batch, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.IsNotFound())
+            {
+                // Another finisher (the sweep, a retried DELETE) removed some of these rows first; it removes the rest too.
+                return;
+            }
+        }
+
+        await Table.DeleteEntityAsync(appeal.PartitionKey, appeal.RowKey, ETag.All, cancellationToken);
+    }
+
+    /// <summary>The tenant's other appeals whose evidence points at this appeal's blobs (follow-ups opened by relabel detection).</summary>
+    private async Task<IReadOnlyList<string>> EvidenceUsersAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        var users = new List<string>();
+        await foreach (var other in Table.QueryAsync<AppealEntity>(TableKeys.WithPrefix(tenantId, AppealEntity.RowPrefix), cancellationToken: cancellationToken))
+        {
+            if (other.Id != id && !other.Deleting && other.Evidence.Values.Any(f => f.CopiedFrom == id))
+            {
+                users.Add(other.Id);
+            }
+        }
+
+        return users;
     }
 
     /// <summary>The id of the open appeal for the number and platform, if any.</summary>
@@ -104,7 +208,7 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock, Even
         var items = new List<AppealEntity>();
         await foreach (var row in Table.QueryAsync<AppealEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (!keep(row))
+            if (row.Deleting || !keep(row))
             {
                 continue;
             }

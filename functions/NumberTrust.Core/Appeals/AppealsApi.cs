@@ -30,6 +30,8 @@ public static class AppealsApi
             .WithSummary("Withdraw an open appeal. Honours If-Match.");
         appeals.MapPost(ApiRoutes.AppealUpdates, UpdateAsync).WithName(FunctionNames.UpdateAppeal).AcceptsJson<AppealUpdateRequest>()
             .WithSummary("Record what the platform said: status InReview or Rejected (with reason), Removed (a claim, verified by lookups), a note, a ticket number. Honours If-Match.");
+        appeals.MapDelete(ApiRoutes.Appeal, DeleteAsync).WithName(FunctionNames.DeleteAppeal)
+            .WithSummary("Delete a draft or closed appeal with its transitions and evidence files; 204. A submitted appeal must be withdrawn first (409); one whose evidence a follow-up uses is refused (409 naming the follow-ups). Honours If-Match.");
         appeals.MapPost(ApiRoutes.AppealReopen, ReopenAsync).WithName(FunctionNames.ReopenAppeal).AcceptsJson<AppealActionRequest>()
             .WithSummary("Re-open a Rejected appeal as a new draft linked to it; 201 with Location.");
         appeals.MapAppealEvidence();
@@ -263,6 +265,24 @@ public static class AppealsApi
             ? new AppealEffects(Event: a => Event(a, EventTypes.AppealRejected, "rejected", clock,
                 new JsonObject { ["reason"] = a.RejectionReason, ["ticketNumber"] = a.TicketNumber }))
             : AppealEffects.None, routes, clock, cancellationToken);
+    }
+
+    public static async Task<Results<NoContent, NotFoundProblem, ConflictProblem, ProblemHttpResult>> DeleteAsync(
+        string id, [AsParameters] AppealPreconditions preconditions, CurrentTenant tenant, AppealStore store, CancellationToken cancellationToken)
+    {
+        var (outcome, appeal, usedBy) = await store.DeleteAsync(tenant.Id, id, preconditions.Match, cancellationToken);
+        return outcome switch
+        {
+            AppealWriteOutcome.NotFound => NotFound(id),
+            AppealWriteOutcome.PreconditionFailed => Problems.PreconditionFailed($"Appeal {id} has changed (current ETag {appeal?.EntityTag})."),
+            AppealWriteOutcome.InvalidTransition => Problems.Conflict(
+                $"Appeal {id} is {appeal!.Status} with the platform; withdraw it (POST /api/appeals/{id}/withdraw) before deleting it.",
+                new Dictionary<string, object?> { ["appealStatus"] = appeal.Status }),
+            AppealWriteOutcome.InUse => Problems.Conflict(
+                $"The evidence of appeal {id} is attached to follow-up appeal(s) {string.Join(", ", usedBy)}; delete those first.",
+                new Dictionary<string, object?> { ["usedBy"] = usedBy }),
+            _ => TypedResults.NoContent(),
+        };
     }
 
     public static async Task<Results<Created<AppealView>, NotFoundProblem, ConflictProblem, UnprocessableProblem, ValidationProblem, ProblemHttpResult>> ReopenAsync(

@@ -29,6 +29,16 @@ public sealed class EvidenceStore(StorageAccount storage)
         }
     }
 
+    /// <summary>Deletes every blob of the appeal, including orphans of uploads whose row update failed.</summary>
+    public async Task DeleteAppealAsync(string tenantId, string appealId, CancellationToken cancellationToken)
+    {
+        var container = storage.Container(ContainerNames.Evidence);
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{tenantId}/{appealId}/" }, cancellationToken))
+        {
+            await container.GetBlobClient(blob.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
+    }
+
     public async Task DeleteAsync(string blobName, CancellationToken cancellationToken) =>
         await storage.Container(ContainerNames.Evidence).GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 }

@@ -45,6 +45,7 @@ public static class FunctionNames
     public const string GetAppealEvidence = nameof(GetAppealEvidence);
     public const string DeleteAppealEvidence = nameof(DeleteAppealEvidence);
     public const string GetAppealReport = nameof(GetAppealReport);
+    public const string DeleteAppeal = nameof(DeleteAppeal);
 
     public const string PutTenant = nameof(PutTenant);
     public const string GetTenant = nameof(GetTenant);

@@ -24,6 +24,7 @@ public static class EventTypes
     public const string AppealResolved = "appeal.resolved";
     public const string AppealRejected = "appeal.rejected";
     public const string AppealOverdue = "appeal.overdue";
+    public const string AppealExpired = "appeal.expired";
     public const string Relabeled = "appeal.relabeled";
 
     public const string IdentityChanged = "upkeep.identity_changed";
@@ -49,6 +50,7 @@ public static class EventTypes
         new(AppealResolved, AppealGroup, "An appeal ended with the label verified gone."),
         new(AppealRejected, AppealGroup, "A platform rejected an appeal."),
         new(AppealOverdue, AppealGroup, "An appeal is past the platform's typical turnaround."),
+        new(AppealExpired, AppealGroup, "An appeal had no answer from the platform long after submission and was closed as Expired."),
         new(Relabeled, AppealGroup, "A label came back within 90 days of a resolved appeal."),
         new(IdentityChanged, UpkeepGroup, "The business identity a platform shows for a number changed."),
         new(IdentityLost, UpkeepGroup, "A platform no longer shows a number's business identity."),

@@ -53,6 +53,10 @@ public sealed class AppealFunctions(ApiEndpointTable endpoints, TimeProvider tim
     public Task<IResult> DeleteAppealEvidence([HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRoutes.AppealEvidence)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.DeleteAppealEvidence, request);
 
+    [Function(FunctionNames.DeleteAppeal)]
+    public Task<IResult> DeleteAppeal([HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRoutes.Appeal)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.DeleteAppeal, request);
+
     [Function(FunctionNames.GetAppealReport)]
     public Task<IResult> GetAppealReport([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.AppealReport)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.GetAppealReport, request);

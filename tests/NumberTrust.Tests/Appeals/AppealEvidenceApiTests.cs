@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using NumberTrust.Hosting;
 using NumberTrust.Lookups;
+using NumberTrust.Numbers;
 using NumberTrust.Storage;
 using NumberTrust.Tests.Infrastructure;
 using static NumberTrust.Tests.Infrastructure.ScriptedLabelSource;
@@ -194,5 +195,104 @@ public sealed class AppealEvidenceApiTests : IAsyncLifetime
         }
 
         Assert.Equal(2, (await BlobsAsync(id)).Count); // a withdrawn appeal keeps what was filed
+    }
+
+    [Fact]
+    public async Task Deleting_an_appeal_removes_its_blobs_and_rows_and_a_submitted_one_must_be_withdrawn_first()
+    {
+        const string number = "+8613800138604";
+        var id = await DraftAsync(number);
+        (await UploadAsync(id, "business-licence", PdfFile)).Dispose();
+        (await UploadAsync(id, "id-copy", PngFile)).Dispose();
+        (await _client.PostAsJsonAsync($"/api/appeals/{id}/submit", new { force = true })).Dispose();
+
+        using (var submitted = await _client.DeleteAsync("/api/appeals/" + id))
+        {
+            var problem = await ProblemAssert.IsProblemAsync(submitted, HttpStatusCode.Conflict);
+            Assert.Equal("Submitted", problem.GetProperty("appealStatus").GetString());
+        }
+
+        using var withdrawn = await _client.PostAsJsonAsync($"/api/appeals/{id}/withdraw", new { });
+        var etag = withdrawn.Headers.ETag!.Tag;
+        (await _client.PostAsJsonAsync($"/api/appeals/{id}/updates", new { note = "filed away" })).Dispose();
+        using (var stale = new HttpRequestMessage(HttpMethod.Delete, "/api/appeals/" + id))
+        {
+            stale.Headers.TryAddWithoutValidation("If-Match", etag);
+            await ProblemAssert.IsProblemAsync(await _client.SendAsync(stale), HttpStatusCode.PreconditionFailed);
+        }
+
+        Assert.Equal(2, (await BlobsAsync(id)).Count);
+        using (var deleted = await _client.DeleteAsync("/api/appeals/" + id))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        Assert.Empty(await BlobsAsync(id));
+        Assert.Empty(await AppealRowsAsync(id));
+        await ProblemAssert.IsProblemAsync(await _client.GetAsync("/api/appeals/" + id), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await _client.DeleteAsync("/api/appeals/" + id), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await _client.GetAsync($"/api/appeals/{id}/evidence/id-copy"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Deleting_a_draft_clears_AppealOpen_so_a_new_appeal_can_be_opened_and_other_tenants_cannot_delete_it()
+    {
+        const string number = "+8613800138605";
+        var id = await DraftAsync(number);
+        using var other = await _api.TenantAsync();
+        await ProblemAssert.IsProblemAsync(await other.DeleteAsync("/api/appeals/" + id), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await _client.DeleteAsync("/api/appeals/not-an-id!"), HttpStatusCode.NotFound);
+
+        using (var deleted = await _client.DeleteAsync("/api/appeals/" + id))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        var facts = await _api.Services.GetRequiredService<StorageAccount>().Table(TableNames.Numbers)
+            .GetEntityAsync<Azure.Data.Tables.TableEntity>(number, NumberFactsEntity.Row);
+        Assert.False(facts.Value.GetBoolean(nameof(NumberFactsEntity.AppealOpen)) ?? false);
+        using var again = await _client.PostAsJsonAsync($"/api/numbers/{number}/appeals",
+            new { platform = "qihoo360", reason = "Our hotline", contactName = "Li Wei", contactEmail = "li@example.com" });
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_delete_that_stopped_after_its_first_step_reads_as_gone_and_the_sweep_finishes_it()
+    {
+        var id = await DraftAsync("+8613800138606");
+        (await UploadAsync(id, "business-licence", PdfFile)).Dispose();
+        (await _client.PostAsJsonAsync($"/api/appeals/{id}/withdraw", new { })).Dispose();
+        // What a crash right after the first step leaves: the row marked Deleting, its transitions and blobs still there.
+        var appeals = _api.Services.GetRequiredService<StorageAccount>().Table(TableNames.Appeals);
+        var row = (await appeals.GetEntityAsync<Azure.Data.Tables.TableEntity>(_tenantId, NumberTrust.Appeals.AppealEntity.RowPrefix + id)).Value;
+        row["Deleting"] = true;
+        row["UpdatedAt"] = DateTimeOffset.UtcNow - NumberTrust.Appeals.AppealSweeper.OutboxGrace - TimeSpan.FromSeconds(5);
+        await appeals.UpdateEntityAsync(row, row.ETag);
+
+        await ProblemAssert.IsProblemAsync(await _client.GetAsync("/api/appeals/" + id), HttpStatusCode.NotFound);
+        var list = await _client.GetFromJsonAsync<JsonElement>("/api/appeals");
+        Assert.DoesNotContain(id, list.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("id").GetString()));
+        Assert.Single(await BlobsAsync(id));
+
+        var now = DateTimeOffset.UtcNow;
+        await FunctionTable.RunTimerAsync(FunctionNames.AppealSweepTimer, _api.Services, new TimerTick(now, false, null, now.AddMinutes(15)), CancellationToken.None);
+
+        Assert.Empty(await BlobsAsync(id));
+        Assert.Empty(await AppealRowsAsync(id));
+    }
+
+    private async Task<List<string>> AppealRowsAsync(string id)
+    {
+        var rows = new List<string>();
+        var appeals = _api.Services.GetRequiredService<StorageAccount>().Table(TableNames.Appeals);
+        await foreach (var row in appeals.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == _tenantId, select: ["RowKey"]))
+        {
+            if (row.RowKey.Contains(id, StringComparison.Ordinal) && !row.RowKey.StartsWith("event|", StringComparison.Ordinal))
+            {
+                rows.Add(row.RowKey);
+            }
+        }
+
+        return rows;
     }
 }

@@ -123,6 +123,42 @@ public sealed class AppealRelabelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_resolved_appeal_whose_evidence_a_follow_up_uses_is_deleted_only_after_the_follow_up()
+    {
+        const string number = "+8613800138704";
+        var id = await ResolvedAppealAsync(number);
+        _clock.Offset = TimeSpan.FromDays(20);
+        await LookUpAsync(number, Labeled("harassment", "骚扰电话", 3));
+        var followUpId = (await AppealAsync(id)).GetProperty("followUpId").GetString()!;
+
+        using (var refused = await _client.DeleteAsync("/api/appeals/" + id))
+        {
+            var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Conflict);
+            Assert.Equal([followUpId], problem.GetProperty("usedBy").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        using (var download = await _client.GetAsync($"/api/appeals/{followUpId}/evidence/business-licence"))
+        {
+            Assert.Equal(PdfFile, await download.Content.ReadAsByteArrayAsync()); // the refusal removed nothing
+        }
+
+        using (var followUpDeleted = await _client.DeleteAsync("/api/appeals/" + followUpId))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, followUpDeleted.StatusCode);
+        }
+
+        using (var deleted = await _client.DeleteAsync("/api/appeals/" + id))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        using var gone = await _client.GetAsync("/api/appeals/" + id);
+        await ProblemAssert.IsProblemAsync(gone, HttpStatusCode.NotFound);
+        var list = await _client.GetFromJsonAsync<JsonElement>("/api/appeals?number=" + Uri.EscapeDataString(number));
+        Assert.Equal(0, list.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_label_back_after_90_days_is_a_new_label_not_a_relabel()
     {
         const string number = "+8613800138702";

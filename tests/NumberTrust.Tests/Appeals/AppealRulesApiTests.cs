@@ -262,6 +262,48 @@ public sealed class AppealRulesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_appeal_unanswered_for_ExpireAfterDays_expires_once_with_its_event_and_clears_AppealOpen()
+    {
+        const string number = "+8613800138509";
+        var id = await DraftAsync(number);
+        var submittedAt = (await SubmitForcedAsync(id)).GetProperty("submittedAt").GetDateTimeOffset();
+        (await _client.PostAsJsonAsync($"/api/appeals/{id}/updates", new { status = "InReview", ticketNumber = "T-9" })).Dispose();
+
+        _clock.Offset = submittedAt.AddDays(60) - DateTimeOffset.UtcNow - TimeSpan.FromHours(1);
+        await SweepAsync();
+        Assert.Equal("InReview", (await AppealAsync(id)).GetProperty("status").GetString());
+
+        _clock.Offset = submittedAt.AddDays(60) - DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1);
+        await SweepAsync();
+        await SweepAsync();
+
+        var appeal = await AppealAsync(id);
+        Assert.Equal("Expired", appeal.GetProperty("status").GetString());
+        var last = appeal.GetProperty("transitions").EnumerateArray().Last();
+        Assert.Equal("sweeper", last.GetProperty("actor").GetString());
+        Assert.StartsWith("expired: no answer from qihoo360 60 days", last.GetProperty("why").GetString(), StringComparison.Ordinal);
+        var expired = Assert.Single(await EventsAsync(id), e => e.Type == EventTypes.AppealExpired);
+        Assert.Equal($"appeal-{id}-expired", expired.EventId);
+        Assert.Equal("T-9", expired.Data!["ticketNumber"]!.GetValue<string>());
+        var facts = await _api.Services.GetRequiredService<StorageAccount>().Table(TableNames.Numbers)
+            .GetEntityAsync<TableEntity>(number, NumberTrust.Numbers.NumberFactsEntity.Row);
+        Assert.False(facts.Value.GetBoolean(nameof(NumberTrust.Numbers.NumberFactsEntity.AppealOpen)) ?? false);
+        using var again = await CreateAsync(number);
+        Assert.True(again.StatusCode == HttpStatusCode.Created, await again.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_bad_ExpireAfterDays_is_named_by_health()
+    {
+        await using var api = await ApiFactory.StartAsync(
+            new Dictionary<string, string?> { ["AzureWebJobs.LookupLabel.Disabled"] = "true", ["Appeals:ExpireAfterDays"] = "0" },
+            services => services.AddSingleton<ILabelSource>(_source));
+        using var health = await api.CreateClient().GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Contains("Appeals:ExpireAfterDays", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_event_a_crash_left_in_the_outbox_is_published_by_the_sweep_once()
     {
         var id = await DraftAsync("+8613800138507");
