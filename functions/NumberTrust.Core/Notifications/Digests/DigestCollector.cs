@@ -83,7 +83,8 @@ public sealed class DigestCollector(
                 $"PartitionKey eq {e164} and RowKey ge {LabelHistoryEntity.RowPrefix} and RowKey lt {TableKeys.After(LabelHistoryEntity.RowPrefix)} and ObservedAt ge {since}");
             await foreach (var row in storage.Table(TableNames.Numbers).QueryAsync<LabelHistoryEntity>(filter, cancellationToken: cancellationToken))
             {
-                if (shown.Contains(row.Platform) && row.ObservedAt <= now)
+                // A first reading (nothing → Clean) is not news; a change is one that a label took part in.
+                if (shown.Contains(row.Platform) && row.ObservedAt <= now && (IsLabeled(row.FromState) || IsLabeled(row.ToState)))
                 {
                     changes.Add(new DigestChange(e164, registration.DisplayName, row.Platform, row.FromState, row.ToState, row.FromCategory, row.ToCategory, row.LabelText, row.ObservedAt));
                 }
@@ -103,6 +104,8 @@ public sealed class DigestCollector(
             }
         }
     }
+
+    private static bool IsLabeled(string state) => state == nameof(ObservedState.Labeled);
 
     /// <summary>Jobs that ended Unknown or Failed in the tenant's scan runs of the window.</summary>
     private async Task<IReadOnlyCollection<DigestFailedScan>> FailedScansAsync(string tenantId, DateTimeOffset since, CancellationToken cancellationToken)
