@@ -68,6 +68,7 @@ var tableNames = [
   'UpkeepCallStats'
   'UpkeepTrust'
   'UpkeepReports'
+  'Digests'
 ]
 var queueNames = [
   'scan-plans'
@@ -76,6 +77,7 @@ var queueNames = [
   'schedule-pulls'
   'alerts'
   'deliveries'
+  'digests'
 ]
 // The app's blob containers (NumberTrust.Storage.ContainerNames.All); the app identity reaches them through its blob data role.
 var containerNames = [

@@ -119,6 +119,10 @@ public static class CoreServices
         services.AddSingleton<NumberTrust.Upkeep.Reports.ReportRateLimiter>();
         services.AddSingleton<NumberTrust.Upkeep.Reports.ReportLinkStore>();
         services.AddSingleton<NumberTrust.Upkeep.Reports.CustomerReportService>();
+        services.AddSingleton<NumberTrust.Notifications.Digests.DigestStore>();
+        services.AddSingleton<NumberTrust.Notifications.Digests.DigestCollector>();
+        services.AddSingleton<NumberTrust.Notifications.Digests.DigestScheduler>();
+        services.AddSingleton<NumberTrust.Notifications.Digests.DigestComposer>();
         return services;
     }
 }

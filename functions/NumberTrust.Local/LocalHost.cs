@@ -27,6 +27,7 @@ public static class LocalHost
             [StorageAccount.ConnectionSetting] = builder.Configuration[StorageAccount.ConnectionSetting] ?? "UseDevelopmentStorage=true",
             [ScheduleSettings.ScanPlanner] = builder.Configuration[ScheduleSettings.ScanPlanner] ?? "0 * * * * *",
             [ScheduleSettings.AppealSweep] = builder.Configuration[ScheduleSettings.AppealSweep] ?? "0 */5 * * * *",
+            [ScheduleSettings.Digest] = builder.Configuration[ScheduleSettings.Digest] ?? "0 */15 * * * *",
         });
 
         builder.WebHost.ConfigureKestrel(kestrel =>

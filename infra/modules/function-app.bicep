@@ -130,6 +130,8 @@ module settings 'app-settings.bicep' = {
       ScanPlannerSchedule: scanPlannerSchedule
       // Overdue appeals and unpublished appeal events; turnarounds are days, so every 15 minutes is plenty.
       AppealSweepSchedule: '0 */15 * * * *'
+      // Digest times are whole minutes a tenant picks; a tick every 15 minutes sends each within a quarter hour of it.
+      DigestSchedule: '0 */15 * * * *'
       // Plan a tick's 16 shards 2 at a time: each gets the instance's whole planner concurrency and ends within the function
       // timeout even when 1,000,000 numbers are due at once (the default, 16 at once, is for Azurite; see ScanOptions).
       Scanning__PlannerShardsInFlight: '2'

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using NumberTrust.Appeals;
 using NumberTrust.Health;
 using NumberTrust.Notifications.Deliveries;
+using NumberTrust.Notifications.Digests;
 using NumberTrust.Notifications.Subscriptions;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
@@ -39,6 +40,7 @@ public static class ApiEndpoints
         api.MapCallStats();
         api.MapTrust();
         api.MapCustomerReports();
+        api.MapDigestSettings();
         return api;
     }
 }

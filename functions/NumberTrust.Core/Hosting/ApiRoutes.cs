@@ -43,6 +43,7 @@ public static class ApiRoutes
     public const string TrustReport = "reports/trust";
     public const string ReportLinks = "report-links";
     public const string ReportLink = "report-links/{linkId}";
+    public const string DigestSettings = "digest-settings";
     public const string PublicReport = "public/reports/{token}";
 
     /// <summary>The path a client uses for a resource, e.g. <c>/api/numbers/+8613800138000</c>.</summary>

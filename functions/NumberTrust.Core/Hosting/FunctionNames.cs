@@ -75,4 +75,9 @@ public static class FunctionNames
     public const string ListReportLinks = nameof(ListReportLinks);
     public const string RevokeReportLink = nameof(RevokeReportLink);
     public const string PostPublicReport = nameof(PostPublicReport);
+
+    public const string GetDigestSettings = nameof(GetDigestSettings);
+    public const string PutDigestSettings = nameof(PutDigestSettings);
+    public const string DigestTimer = nameof(DigestTimer);
+    public const string ComposeDigest = nameof(ComposeDigest);
 }

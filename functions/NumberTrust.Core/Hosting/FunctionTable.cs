@@ -35,12 +35,14 @@ public static class FunctionTable
         Queue<Notifications.Deliveries.AlertDispatcher>(FunctionNames.DispatchAlert, QueueNames.Alerts, (h, m, ct) => h.DispatchAsync(m, ct)),
         Queue<Notifications.Deliveries.DeliveryWorker>(FunctionNames.DeliverAlert, QueueNames.Deliveries, (h, m, ct) => h.DeliverAsync(m, ct)),
         Queue<Notifications.Deliveries.DeliveryWorker>(FunctionNames.RecordPoisonedDelivery, QueueNames.DeliveriesPoison, (h, m, ct) => h.HandlePoisonAsync(m, ct)),
+        Queue<Notifications.Digests.DigestComposer>(FunctionNames.ComposeDigest, QueueNames.Digests, (h, m, ct) => h.ComposeAsync(m, ct)),
     ];
 
     public static IReadOnlyList<TimerFunction> Timers { get; } =
     [
         Timer<ScanPlanner>(FunctionNames.ScanPlannerTimer, ScheduleSettings.ScanPlanner, (h, tick, ct) => h.TickAsync(tick, ct)),
         Timer<Appeals.AppealSweeper>(FunctionNames.AppealSweepTimer, ScheduleSettings.AppealSweep, (h, tick, ct) => h.SweepAsync(tick, ct)),
+        Timer<Notifications.Digests.DigestScheduler>(FunctionNames.DigestTimer, ScheduleSettings.Digest, (h, tick, ct) => h.TickAsync(tick, ct)),
     ];
 
     public static QueueFunction Queue(string name) =>

@@ -36,7 +36,11 @@ public static class QueueNames
     /// <summary>Delivery attempts that failed <c>maxDequeueCount</c> times; a function marks their deliveries failed.</summary>
     public const string DeliveriesPoison = Deliveries + PoisonSuffix;
 
+    /// <summary>One tenant's digest for one local date, queued by the digest timer.</summary>
+    public const string Digests = "digests";
+
     /// <summary>Every queue the app produces to or consumes from (each also has a <c>-poison</c> twin); infra declares the same list.</summary>
     public static readonly IReadOnlyList<string> All = [ScanPlans, Lookups, ScanRuns, SchedulePulls, Alerts,
-        Deliveries];
+        Deliveries,
+        Digests];
 }

@@ -9,6 +9,9 @@ public static class ScheduleSettings
     /// <summary>How often the appeal sweep looks for overdue appeals and unpublished appeal events.</summary>
     public const string AppealSweep = "AppealSweepSchedule";
 
+    /// <summary>How often the digest timer looks for tenants whose daily digest is due.</summary>
+    public const string Digest = "DigestSchedule";
+
     /// <summary>The expression the Functions timer trigger resolves from an app setting.</summary>
     public static string Expression(string setting) => "%" + setting + "%";
 }

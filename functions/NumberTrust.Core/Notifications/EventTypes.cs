@@ -39,6 +39,10 @@ public static class EventTypes
 
     public const string Ping = "system.ping";
 
+    public const string DigestGroup = "digest";
+    public const string DigestDaily = "digest.daily";
+    public const string DigestAllClear = "digest.all_clear";
+
     public static IReadOnlyList<EventType> All { get; } =
     [
         new(NewLabel, LabelGroup, "A platform labels a number that it did not label before."),
@@ -62,6 +66,8 @@ public static class EventTypes
         new(AnswerRateDrop, UpkeepGroup, "A number's answer rate dropped below its baseline."),
         new(CustomerReport, UpkeepGroup, "A customer reported a label through the tenant's public report link."),
         new(Ping, SystemGroup, "A test delivery sent on request."),
+        new(DigestDaily, DigestGroup, "The tenant's daily digest: labeled numbers by platform, changes of the last day, trust drops, failed scans, open follow-ups."),
+        new(DigestAllClear, DigestGroup, "The weekly all clear: nothing to report, sent on the tenant's chosen weekday if it asked for it."),
     ];
 
     public static bool IsKnown(string name) => All.Any(t => t.Name == name);

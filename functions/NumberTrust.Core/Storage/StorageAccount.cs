@@ -35,6 +35,8 @@ public static class TableNames
     public const string UpkeepTrust = "UpkeepTrust";
     public const string UpkeepReports = "UpkeepReports";
 
+    public const string Digests = "Digests";
+
     // One name per line from here on, so features adding tables do not touch the same line.
     public static readonly IReadOnlyList<string> All =
     [
@@ -44,6 +46,7 @@ public static class TableNames
         UpkeepCallStats,
         UpkeepTrust,
         UpkeepReports,
+        Digests,
     ];
 }
 

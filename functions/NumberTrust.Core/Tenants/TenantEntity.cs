@@ -27,4 +27,7 @@ public sealed class TenantEntity : ITableEntity
 
     /// <summary>Changes with every save of <see cref="PeakWindows"/>, so a pull-forward started by an older save knows to stop.</summary>
     public string? PeakWindowsRevision { get; set; }
+
+    /// <summary>JSON of the tenant's digest settings (<see cref="Notifications.Digests.DigestSettings"/>); null means the defaults.</summary>
+    public string? DigestSettings { get; set; }
 }

@@ -31,6 +31,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
         "ScanPlannerSchedule",
         "Scanning__PlannerShardsInFlight",
         "AppealSweepSchedule",
+        "DigestSchedule",
     ];
 
     public static TheoryData<string> AppIdentityRoles =>

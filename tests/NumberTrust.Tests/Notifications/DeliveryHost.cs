@@ -34,10 +34,12 @@ public sealed class DeliveryHost : IAsyncDisposable
 
     public ScriptedLabelSource Source { get; }
 
-    public static async Task<DeliveryHost> StartAsync(IDictionary<string, string?>? extra = null)
+    /// <summary>Starts the host; a <paramref name="clock"/> is the host's TimeProvider and the fake ACS endpoint's and receiver's clock.</summary>
+    public static async Task<DeliveryHost> StartAsync(IDictionary<string, string?>? extra = null, TimeProvider? clock = null)
     {
-        var acs = await AcsEmailSimulator.StartAsync(new AcsEmailSimulatorOptions { PollRetryAfter = TimeSpan.FromMilliseconds(100) }, CancellationToken.None);
-        var receiver = await LocalWebhookReceiver.StartAsync(new LocalWebhookReceiverOptions(), CancellationToken.None);
+        var acs = await AcsEmailSimulator.StartAsync(
+            new AcsEmailSimulatorOptions { PollRetryAfter = TimeSpan.FromMilliseconds(100), TimeProvider = clock ?? TimeProvider.System }, CancellationToken.None);
+        var receiver = await LocalWebhookReceiver.StartAsync(new LocalWebhookReceiverOptions { TimeProvider = clock ?? TimeProvider.System }, CancellationToken.None);
         var source = new ScriptedLabelSource("qihoo360");
         var settings = new Dictionary<string, string?>
         {
@@ -58,7 +60,14 @@ public sealed class DeliveryHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        var api = await ApiFactory.StartAsync(settings, services => services.AddSingleton<ILabelSource>(source));
+        var api = await ApiFactory.StartAsync(settings, services =>
+        {
+            services.AddSingleton<ILabelSource>(source);
+            if (clock is not null)
+            {
+                services.AddSingleton(clock);
+            }
+        });
         return new DeliveryHost(api, acs, receiver, source);
     }
 

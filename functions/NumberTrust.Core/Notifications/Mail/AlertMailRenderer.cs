@@ -22,6 +22,11 @@ public sealed class AlertMailRenderer(IOptions<AlertOptions> options, PlatformCa
     {
         ArgumentNullException.ThrowIfNull(notification);
         ArgumentNullException.ThrowIfNull(subscription);
+        if (DigestMailRenderer.Handles(notification) && DigestMailRenderer.Render(notification, subscription, Link, PlatformName) is { } digest)
+        {
+            return digest;
+        }
+
         var data = notification.Data ?? [];
         var platform = notification.Platform is { } id ? PlatformName(id) : null;
         var change = Change(notification, data);

@@ -1,0 +1,46 @@
+using Azure;
+using Azure.Data.Tables;
+using NumberTrust.Storage;
+
+namespace NumberTrust.Notifications.Digests;
+
+/// <summary>The digest marks (<see cref="DigestEntity"/>).</summary>
+public sealed class DigestStore(StorageAccount storage)
+{
+    private TableClient Table => storage.Table(TableNames.Digests);
+
+    public async Task<DigestEntity?> FindAsync(string tenantId, DateOnly localDate, CancellationToken cancellationToken)
+    {
+        var found = await Table.GetEntityIfExistsAsync<DigestEntity>(tenantId, DigestEntity.RowFor(localDate), cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+
+    /// <summary>Adds the mark; when another composer added one first, returns that one instead (the first composition wins).</summary>
+    public async Task<DigestEntity> AddOrGetAsync(DigestEntity entity, DateOnly localDate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await Table.AddEntityAsync(entity, cancellationToken);
+            entity.ETag = response.Headers.ETag ?? ETag.All;
+            return entity;
+        }
+        catch (RequestFailedException e) when (e.IsConflict())
+        {
+            return await FindAsync(entity.PartitionKey, localDate, cancellationToken)
+                ?? throw new InvalidOperationException($"Digest {entity.PartitionKey}/{entity.RowKey} existed and then vanished.", e);
+        }
+    }
+
+    public async Task MarkPublishedAsync(DigestEntity entity, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.UpdateEntityAsync(
+                new TableEntity(entity.PartitionKey, entity.RowKey) { [nameof(DigestEntity.PublishedAt)] = at }, entity.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.IsPreconditionFailed())
+        {
+            // Another composer published the same event and marked it first.
+        }
+    }
+}
