@@ -66,6 +66,7 @@ public static class FunctionNames
     public const string ListDeliveries = nameof(ListDeliveries);
     public const string RedeliverDelivery = nameof(RedeliverDelivery);
     public const string RecordPoisonedDelivery = nameof(RecordPoisonedDelivery);
+    public const string RedispatchPoisonedAlert = nameof(RedispatchPoisonedAlert);
 
     public const string PostCallStats = nameof(PostCallStats);
     public const string GetCallStats = nameof(GetCallStats);

@@ -33,6 +33,7 @@ public static class FunctionTable
         Queue<ScanRunExpander>(FunctionNames.RecordPoisonedScanRun, QueueNames.ScanRunsPoison, (h, m, ct) => h.HandlePoisonAsync(m, ct)),
         Queue<SchedulePuller>(FunctionNames.PullSchedulesForward, QueueNames.SchedulePulls, (h, m, ct) => h.PullForwardAsync(m, ct)),
         Queue<Notifications.Deliveries.AlertDispatcher>(FunctionNames.DispatchAlert, QueueNames.Alerts, (h, m, ct) => h.DispatchAsync(m, ct)),
+        Queue<Notifications.Deliveries.AlertDispatcher>(FunctionNames.RedispatchPoisonedAlert, QueueNames.AlertsPoison, (h, m, ct) => h.HandlePoisonAsync(m, ct)),
         Queue<Notifications.Deliveries.DeliveryWorker>(FunctionNames.DeliverAlert, QueueNames.Deliveries, (h, m, ct) => h.DeliverAsync(m, ct)),
         Queue<Notifications.Deliveries.DeliveryWorker>(FunctionNames.RecordPoisonedDelivery, QueueNames.DeliveriesPoison, (h, m, ct) => h.HandlePoisonAsync(m, ct)),
         Queue<Notifications.Digests.DigestComposer>(FunctionNames.ComposeDigest, QueueNames.Digests, (h, m, ct) => h.ComposeAsync(m, ct)),

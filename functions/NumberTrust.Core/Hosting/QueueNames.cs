@@ -30,6 +30,9 @@ public static class QueueNames
     /// <summary>Label change events for the notifications feature.</summary>
     public const string Alerts = "alerts";
 
+    /// <summary>Events whose dispatch failed <c>maxDequeueCount</c> times; a function puts them back on <c>alerts</c> later.</summary>
+    public const string AlertsPoison = Alerts + PoisonSuffix;
+
     /// <summary>One delivery attempt of one event to one subscription channel; retries are sent with a visibility delay.</summary>
     public const string Deliveries = "deliveries";
 

@@ -15,6 +15,10 @@ public sealed class DeliveriesFunctions(ApiEndpointTable endpoints)
     public Task DispatchAlert([QueueTrigger(QueueNames.Alerts)] QueueMessage message, FunctionContext context, CancellationToken cancellationToken) =>
         FunctionTable.RunQueueAsync(FunctionNames.DispatchAlert, context.InstanceServices, QueueMessageContext.From(message), cancellationToken);
 
+    [Function(FunctionNames.RedispatchPoisonedAlert)]
+    public Task RedispatchPoisonedAlert([QueueTrigger(QueueNames.AlertsPoison)] QueueMessage message, FunctionContext context, CancellationToken cancellationToken) =>
+        FunctionTable.RunQueueAsync(FunctionNames.RedispatchPoisonedAlert, context.InstanceServices, QueueMessageContext.From(message), cancellationToken);
+
     [Function(FunctionNames.DeliverAlert)]
     public Task DeliverAlert([QueueTrigger(QueueNames.Deliveries)] QueueMessage message, FunctionContext context, CancellationToken cancellationToken) =>
         FunctionTable.RunQueueAsync(FunctionNames.DeliverAlert, context.InstanceServices, QueueMessageContext.From(message), cancellationToken);

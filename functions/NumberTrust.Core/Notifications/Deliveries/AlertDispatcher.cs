@@ -13,8 +13,32 @@ namespace NumberTrust.Notifications.Deliveries;
 /// </summary>
 public sealed partial class AlertDispatcher(
     SubscriptionStore subscriptions, NumberStore numbers, DeliveryStore deliveries, DeliveryQueue queue, ILabelSeverity severity, TimeProvider time,
-    ILogger<AlertDispatcher> logger)
+    Storage.StorageAccount storage, Microsoft.Extensions.Options.IOptionsMonitor<AlertOptions> options, ILogger<AlertDispatcher> logger)
 {
+    /// <summary>
+    /// <c>alerts-poison</c>: an event whose dispatch failed on every dequeue (an outage, a bad deploy) goes back on <c>alerts</c>
+    /// after <c>Alerts:PoisonRetryDelay</c> until <c>Alerts:PoisonRetryWindow</c> after it occurred (dispatch is idempotent),
+    /// then is dropped with an error naming it.
+    /// </summary>
+    public async Task HandlePoisonAsync(QueueMessageContext message, CancellationToken cancellationToken)
+    {
+        if (QueueMessageJson.TryDeserialize<NotificationEvent>(message.Body, NotificationEvent.CurrentVersion, out var error) is not { } notification)
+        {
+            Log.UnreadablePoison(logger, message.Id, error!);
+            return;
+        }
+
+        var o = options.CurrentValue;
+        if (time.GetUtcNow() - notification.OccurredAt > o.PoisonRetryWindow)
+        {
+            Log.GaveUp(logger, notification.EventId, notification.Type, notification.OccurredAt, o.PoisonRetryWindow);
+            return;
+        }
+
+        await storage.Queue(QueueNames.Alerts).SendMessageAsync(message.Body, o.PoisonRetryDelay, cancellationToken: cancellationToken);
+        Log.Requeued(logger, notification.EventId, notification.Type, o.PoisonRetryDelay);
+    }
+
     public async Task DispatchAsync(QueueMessageContext message, CancellationToken cancellationToken)
     {
         var notification = QueueMessageJson.Deserialize<NotificationEvent>(message.Body, NotificationEvent.CurrentVersion);
@@ -133,6 +157,15 @@ public sealed partial class AlertDispatcher(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 7101, Level = LogLevel.Error, Message = "Poisoned alert message {MessageId} cannot be read and is dropped: {Error}")]
+        public static partial void UnreadablePoison(ILogger logger, string messageId, string error);
+
+        [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Event {EventId} ({Type}) failed every dispatch; dispatching it again in {Delay}")]
+        public static partial void Requeued(ILogger logger, string eventId, string type, TimeSpan delay);
+
+        [LoggerMessage(EventId = 7103, Level = LogLevel.Error, Message = "Event {EventId} ({Type}) of {OccurredAt:O} still failed dispatch {Window} after it occurred and is dropped")]
+        public static partial void GaveUp(ILogger logger, string eventId, string type, DateTimeOffset occurredAt, TimeSpan window);
+
         [LoggerMessage(EventId = 7100, Level = LogLevel.Information, Message = "Event {EventId} ({Type}): {Tenants} tenant(s), {Added} new delivery(ies), {Existing} already dispatched")]
         public static partial void Dispatched(ILogger logger, string eventId, string type, int tenants, int added, int existing);
     }

@@ -40,6 +40,14 @@ public sealed class AlertOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Alerts:EmailTimeout must be between 1 second and 10 minutes.")]
     public TimeSpan EmailTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Wait before an event whose dispatch failed on every dequeue (<c>alerts-poison</c>) is put back on <c>alerts</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "06:00:00", ErrorMessage = "Alerts:PoisonRetryDelay must be between 0 and 6 hours.")]
+    public TimeSpan PoisonRetryDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long after it occurred a poisoned event is still dispatched again; older ones are dropped with an error log.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ErrorMessage = "Alerts:PoisonRetryWindow must be between 1 minute and 7 days.")]
+    public TimeSpan PoisonRetryWindow { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>The wait after the <paramref name="failedAttempts"/>-th failed attempt of a schedule (1-based), jitter excluded.</summary>
     public TimeSpan BaseDelay(int failedAttempts)
     {
