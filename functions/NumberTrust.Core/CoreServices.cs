@@ -90,6 +90,9 @@ public static class CoreServices
         services.AddSingleton<ScanRunStore>();
         services.AddSingleton<ScanRunService>();
         services.AddSingleton<ScanRunExpander>();
+        services.AddCheckedOptions<SharedLookupOptions>(configuration, SharedLookupOptions.Section);
+        services.AddSingleton<LookupClaims>();
+        services.AddSingleton<FreshScanQuota>();
 
         services.AddSingleton<IdentityObserver>();
         services.AddSingleton<ILookupObserver>(sp => sp.GetRequiredService<IdentityObserver>());

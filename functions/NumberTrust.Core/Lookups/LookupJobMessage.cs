@@ -8,7 +8,8 @@ namespace NumberTrust.Lookups;
 /// One lookup of one number on one platform. <see cref="JobId"/> is stable across redeliveries and reschedules.
 /// <see cref="Expected"/>: the <see cref="LabelFingerprint"/> of the state when the job was planned, if it was settled; null to
 /// always read the state first (on-demand scans, older messages). <see cref="NotBefore"/>: when the planner made the job visible
-/// (its spread delay), so the wait a worker measures starts there; null for jobs visible at once.
+/// (its spread delay), so the wait a worker measures starts there; null for jobs visible at once. <see cref="MaxAge"/>: an
+/// on-demand job's own bound on how old a shared observation may be (shorter than <c>Lookups:SharedFreshness</c>); null for the window.
 /// </summary>
 public sealed record LookupJobMessage(
     int Version,
@@ -21,7 +22,8 @@ public sealed record LookupJobMessage(
     string? RunId,
     int Reschedules,
     string? Expected = null,
-    DateTimeOffset? NotBefore = null) : IVersionedMessage
+    DateTimeOffset? NotBefore = null,
+    TimeSpan? MaxAge = null) : IVersionedMessage
 {
     public const int CurrentVersion = 1;
 

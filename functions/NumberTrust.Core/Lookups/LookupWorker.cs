@@ -22,7 +22,8 @@ namespace NumberTrust.Lookups;
 /// </summary>
 public sealed partial class LookupWorker(
     StorageAccount storage, ILabelSource source, PlatformSelection platforms, ScanRunStore runs, EventPublisher publisher, IOptions<LookupOptions> options,
-    ILabelSeverity severity, IEnumerable<ILookupObserver> observers, TimeProvider time, ILogger<LookupWorker> logger)
+    ILabelSeverity severity, IEnumerable<ILookupObserver> observers, LookupClaims claims, IOptionsMonitor<SharedLookupOptions> sharing, TimeProvider time,
+    ILogger<LookupWorker> logger)
 {
     /// <summary>Partition prefix of the rows (in the scan-runs table) that remember why a job's last attempt failed.</summary>
     public const string FailurePartitionPrefix = "failure|";
@@ -79,6 +80,31 @@ public sealed partial class LookupWorker(
             }
         }
 
+        var claim = new ClaimHeld();
+        try
+        {
+            await ApplyAsync(job, number, table, rowKey, observation, claim, cancellationToken);
+        }
+        finally
+        {
+            if (claim.Claim is { } held)
+            {
+                await claims.ReleaseAsync(held, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>The claim a job holds, released when the job is done whatever the outcome.</summary>
+    private sealed class ClaimHeld
+    {
+        public LookupClaim? Claim { get; set; }
+    }
+
+    private async Task ApplyAsync(
+        LookupJobMessage job, CanonicalNumber number, TableClient table, string rowKey, Observation? observation, ClaimHeld held, CancellationToken cancellationToken)
+    {
+        // On-demand jobs share a fresh enough observation of the number and platform, or a lookup in flight (its claim).
+        var since = job.RunId is null ? (DateTimeOffset?)null : job.DueAt - (job.MaxAge is { } maxAge && maxAge < sharing.CurrentValue.SharedFreshness ? maxAge : sharing.CurrentValue.SharedFreshness);
         for (var attempt = 0; ; attempt++)
         {
             if (attempt > MaxConflictRetries)
@@ -105,6 +131,31 @@ public sealed partial class LookupWorker(
             {
                 await FollowUpAsync(job.Number, prior, null, cancellationToken);
                 continue; // the follow-up changed the row's ETag
+            }
+
+            if (observation is null && since is { } freshSince)
+            {
+                if (LookupClaims.IsFresh(prior, freshSince))
+                {
+                    await RecordSharedAsync(job, prior!, cancellationToken);
+                    return;
+                }
+
+                if (held.Claim is null)
+                {
+                    if (await claims.TryClaimAsync(job.Number, job.Platform, job.JobId, cancellationToken) is { } mine)
+                    {
+                        held.Claim = mine;
+                    }
+                    else
+                    {
+                        await claims.WaitWhileClaimedAsync(job.Number, job.Platform, cancellationToken);
+                    }
+
+                    // Read the state again: the lookup just waited for, or one finished between our read and our claim, may answer us.
+                    attempt--;
+                    continue;
+                }
             }
 
             if (observation is null)
@@ -160,6 +211,16 @@ public sealed partial class LookupWorker(
             return;
         }
     }
+
+    /// <summary>Answers an on-demand job from the observation another job (any tenant's, or the schedule's) left on the state.</summary>
+    private async Task RecordSharedAsync(LookupJobMessage job, LabelStateEntity state, CancellationToken cancellationToken)
+    {
+        Log.Shared(logger, job.JobId, job.Number, job.Platform, state.LastReadAt ?? default);
+        await runs.RecordAsync(job.RunId!, job.Platform, job.Number, ScanJobStatus.Done, ResultOf(state), cancellationToken, shared: true, observedAt: state.LastReadAt);
+    }
+
+    private static string ResultOf(LabelStateEntity state) =>
+        state.State == nameof(ObservedState.Labeled) ? $"{state.Category}: {state.LabelText}" : state.State;
 
     private async Task<Observation> LookupAsync(LookupJobMessage job, CanonicalNumber number, CancellationToken cancellationToken)
     {
@@ -467,8 +528,9 @@ public sealed partial class LookupWorker(
         }
 
         var status = state.ConsecutiveUnknowns > 0 && state.LastJobId == job.JobId ? ScanJobStatus.Unknown : ScanJobStatus.Done;
-        var detail = status == ScanJobStatus.Unknown ? state.LastUnknownReason : state.State == nameof(ObservedState.Labeled) ? $"{state.Category}: {state.LabelText}" : state.State;
-        await runs.RecordAsync(job.RunId, job.Platform, job.Number, status, detail, cancellationToken);
+        var detail = status == ScanJobStatus.Unknown ? state.LastUnknownReason : ResultOf(state);
+        await runs.RecordAsync(job.RunId, job.Platform, job.Number, status, detail, cancellationToken,
+            observedAt: status == ScanJobStatus.Done ? state.LastReadAt : state.LastCheckedAt);
     }
 
     private static partial class Log
@@ -490,6 +552,9 @@ public sealed partial class LookupWorker(
 
         [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "Poison message {MessageId} is not a lookup job: {Reason}")]
         public static partial void UnreadablePoison(ILogger logger, string messageId, string reason);
+
+        [LoggerMessage(EventId = 4110, Level = LogLevel.Debug, Message = "Job {JobId}: {Number} on {Platform} answered from the shared observation read at {ReadAt}")]
+        public static partial void Shared(ILogger logger, string jobId, string number, string platform, DateTimeOffset readAt);
 
         [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Could not record the failure of message {MessageId}: {Reason}")]
         public static partial void FailureNotRecorded(ILogger logger, string messageId, string reason);

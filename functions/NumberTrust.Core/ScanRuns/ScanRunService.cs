@@ -12,7 +12,9 @@ public sealed class ScanRunService(StorageAccount storage, PlatformSelection pla
     private TableClient Runs => storage.Table(TableNames.ScanRuns);
 
     /// <summary>A run of one number: its job rows and jobs are written at once.</summary>
-    public async Task<ScanRunEntity> StartNumberScanAsync(string tenantId, CanonicalNumber number, RegistrationEntity registration, CancellationToken cancellationToken)
+    /// <param name="maxAge">How old a shared observation may be for this run (shorter than the freshness window); null for the window.</param>
+    public async Task<ScanRunEntity> StartNumberScanAsync(
+        string tenantId, CanonicalNumber number, RegistrationEntity registration, CancellationToken cancellationToken, TimeSpan? maxAge = null)
     {
         var run = new ScanRunEntity { PartitionKey = NewRunId(), TenantId = tenantId, Number = number.E164, CreatedAt = time.GetUtcNow(), Expanded = true };
         var scanned = platforms.ToScan(number, registration);
@@ -22,7 +24,7 @@ public sealed class ScanRunService(StorageAccount storage, PlatformSelection pla
         await Runs.SubmitTransactionAsync(rows, cancellationToken);
         foreach (var platform in scanned)
         {
-            await EnqueueAsync(run, number, platform, cancellationToken);
+            await EnqueueAsync(run, number, platform, cancellationToken, maxAge);
         }
 
         return run;
@@ -51,11 +53,11 @@ public sealed class ScanRunService(StorageAccount storage, PlatformSelection pla
     }
 
     /// <summary>Enqueues one lookup job of a run; its id is derived from the run, so an expansion done twice enqueues the same job.</summary>
-    public async Task EnqueueAsync(ScanRunEntity run, CanonicalNumber number, string platform, CancellationToken cancellationToken)
+    public async Task EnqueueAsync(ScanRunEntity run, CanonicalNumber number, string platform, CancellationToken cancellationToken, TimeSpan? maxAge = null)
     {
         var job = new LookupJobMessage(
             LookupJobMessage.CurrentVersion, LookupJobMessage.IdFor(number.E164, platform, run.CreatedAt, run.PartitionKey), number.E164,
-            number.Region, number.Type.ToString(), platform, run.CreatedAt, run.PartitionKey, Reschedules: 0);
+            number.Region, number.Type.ToString(), platform, run.CreatedAt, run.PartitionKey, Reschedules: 0, MaxAge: maxAge);
         await storage.Queue(QueueNames.Lookups).SendMessageAsync(QueueMessageJson.Serialize(job), cancellationToken: cancellationToken);
     }
 
@@ -64,6 +66,7 @@ public sealed class ScanRunService(StorageAccount storage, PlatformSelection pla
     {
         var counts = new SortedDictionary<string, int[]>(StringComparer.Ordinal);
         var problems = new List<ScanJobView>();
+        var jobs = run.Number is null ? null : new List<ScanJobView>();
         await foreach (var row in Runs.QueryAsync<TableEntity>(TableKeys.WithPrefix(run.PartitionKey, ScanRunEntity.JobRowPrefix), cancellationToken: cancellationToken))
         {
             var platform = row.GetString("Platform") ?? "";
@@ -74,10 +77,14 @@ public sealed class ScanRunService(StorageAccount storage, PlatformSelection pla
             }
 
             c[(int)status]++;
+            var view = new ScanJobView(row.GetString("Number") ?? "", platform, status, row.GetString("Detail"), row.GetBoolean("Shared") ?? false, row.GetDateTimeOffset("ObservedAt"));
             if (status is ScanJobStatus.Unknown or ScanJobStatus.Failed && problems.Count < 100)
             {
-                problems.Add(new ScanJobView(row.GetString("Number") ?? "", platform, status, row.GetString("Detail")));
+                problems.Add(view);
             }
+
+            // A one-number run lists every job (one per platform), so the caller sees which were shared and when they were read.
+            jobs?.Add(view);
         }
 
         var progress = counts.Select(kv => new ScanPlatformProgress(kv.Key, kv.Value[0], kv.Value[1], kv.Value[2], kv.Value[3])).ToList();
@@ -85,7 +92,7 @@ public sealed class ScanRunService(StorageAccount storage, PlatformSelection pla
         var total = Math.Max(run.TotalJobs, progress.Sum(p => p.Queued + p.Done + p.Unknown + p.Failed));
         // A run whose expansion was given up has ended, whatever it left queued (those numbers' jobs were never sent).
         var finished = run.Failure is not null || (run.Expanded && queued == 0);
-        return new ScanRunView(run.PartitionKey, run.Number, run.CreatedAt, finished, total, progress, problems, run.Failure);
+        return new ScanRunView(run.PartitionKey, run.Number, run.CreatedAt, finished, total, progress, problems, run.Failure, jobs);
     }
 
     private static string NewRunId() => "scan-" + Guid.NewGuid().ToString("N");

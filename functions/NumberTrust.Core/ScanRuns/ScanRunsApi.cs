@@ -1,8 +1,12 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using System.Globalization;
+using NumberTrust.Lookups;
 using NumberTrust.Hosting;
 using NumberTrust.Numbers;
 using NumberTrust.Tenants;
@@ -11,7 +15,8 @@ namespace NumberTrust.ScanRuns;
 
 public sealed record ScanPlatformProgress(string Platform, int Queued, int Done, int Unknown, int Failed);
 
-public sealed record ScanJobView(string Number, string Platform, ScanJobStatus Status, string? Detail);
+/// <summary>One job of a run; <see cref="Shared"/> when another job's lookup answered it, <see cref="ObservedAt"/> when that lookup read the platform.</summary>
+public sealed record ScanJobView(string Number, string Platform, ScanJobStatus Status, string? Detail, bool Shared = false, DateTimeOffset? ObservedAt = null);
 
 public sealed record ScanRunView(
     string ScanId,
@@ -21,7 +26,37 @@ public sealed record ScanRunView(
     int TotalJobs,
     IReadOnlyList<ScanPlatformProgress> Platforms,
     IReadOnlyList<ScanJobView> Problems,
-    string? Failure = null);
+    string? Failure = null,
+    IReadOnlyList<ScanJobView>? Jobs = null);
+
+/// <summary>
+/// Body of <c>POST /api/numbers/{number}/scans</c> (optional): <c>fresh</c> asks for a lookup made after the request, <c>maxAgeSeconds</c> for
+/// one at most that old; either, when shorter than the shared freshness window, counts against the tenant's fresh-scan quota.
+/// </summary>
+public sealed record ScanNumberRequest(
+    [property: Description("true: do not share an observation read before this request (counts against the tenant's fresh-scan quota).")] bool? Fresh,
+    [property: Description("Share only an observation at most this many seconds old (0 to 86400); below Lookups:SharedFreshness it counts against the quota.")]
+    int? MaxAgeSeconds)
+{
+    public const int MaxAgeLimitSeconds = 86_400;
+
+    /// <summary>The run's own bound on a shared observation's age: null to use the window, else shorter than it.</summary>
+    public Validated<TimeSpan?> Parse(TimeSpan window)
+    {
+        if (MaxAgeSeconds is < 0 or > MaxAgeLimitSeconds)
+        {
+            return Problems.Invalid("maxAgeSeconds", $"maxAgeSeconds must be between 0 and {MaxAgeLimitSeconds}.");
+        }
+
+        if (Fresh == true && MaxAgeSeconds is > 0)
+        {
+            return Problems.Invalid("fresh", "fresh: true asks for a lookup made after the request; leave maxAgeSeconds out (or 0) with it.");
+        }
+
+        var maxAge = Fresh == true ? TimeSpan.Zero : MaxAgeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        return maxAge < window ? maxAge : (TimeSpan?)null;
+    }
+}
 
 /// <summary>On-demand scans: <c>POST /api/numbers/{number}/scans</c>, <c>POST /api/scans</c>, <c>GET /api/scans/{id}</c>.</summary>
 public static class ScanRunsApi
@@ -29,8 +64,11 @@ public static class ScanRunsApi
     public static RouteGroupBuilder MapScanRuns(this RouteGroupBuilder api)
     {
         var scans = api.MapGroup("").WithTags("Scans").RequireTenant();
-        scans.MapPost(ApiRoutes.NumberScans, ScanNumberAsync).WithName(FunctionNames.ScanNumber)
-            .WithSummary("Scan one registered number on its platforms now; 202 with the Location of the scan run.");
+        scans.MapPost(ApiRoutes.NumberScans, ScanNumberAsync).WithName(FunctionNames.ScanNumber).AcceptsJson<ScanNumberRequest>()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithSummary("Scan one registered number on its platforms now; 202 with the Location of the scan run. Observations of the number read within "
+                + "Lookups:SharedFreshness (any tenant's, or the schedule's) and lookups in flight are shared; fresh=true or maxAgeSeconds asks for a newer "
+                + "one, within the tenant's quota (429 with Retry-After beyond it).");
         scans.MapPost(ApiRoutes.Scans, ScanTenantAsync).WithName(FunctionNames.ScanTenant)
             .WithSummary("Scan all of the tenant's numbers now; 202 with the Location of the scan run.");
         scans.MapGet(ApiRoutes.Scan, GetScanAsync).WithName(FunctionNames.GetScan)
@@ -38,13 +76,26 @@ public static class ScanRunsApi
         return api;
     }
 
-    public static async Task<Results<Accepted<ScanRunView>, NotFoundProblem, ValidationProblem>> ScanNumberAsync(
-        [AsParameters] NumberRoute route, CurrentTenant tenant, NumberStore numbers, ScanRunService runs, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<ScanRunView>, NotFoundProblem, ValidationProblem, ProblemHttpResult>> ScanNumberAsync(
+        [AsParameters] NumberRoute route, HttpRequest request, CurrentTenant tenant, NumberStore numbers, ScanRunService runs, FreshScanQuota quota,
+        IOptionsMonitor<SharedLookupOptions> sharing, CancellationToken cancellationToken)
     {
         var number = route.Parse(tenant);
         if (!number.IsValid)
         {
             return number.Problem;
+        }
+
+        var body = await HttpBody.ReadJsonAsync(request, new ScanNumberRequest(null, null), cancellationToken);
+        if (!body.IsValid)
+        {
+            return body.Problem;
+        }
+
+        var maxAge = body.Value.Parse(sharing.CurrentValue.SharedFreshness);
+        if (!maxAge.IsValid)
+        {
+            return maxAge.Problem;
         }
 
         var registration = await numbers.FindAsync(tenant.Id, number.Value.E164, cancellationToken);
@@ -53,7 +104,15 @@ public static class ScanRunsApi
             return NumbersApi.NotRegistered(number.Value);
         }
 
-        var run = await runs.StartNumberScanAsync(tenant.Id, number.Value, registration, cancellationToken);
+        if (maxAge.Value is not null && await quota.TakeAsync(tenant.Id, cancellationToken) is { } wait)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return Problems.TooManyRequests(
+                $"This tenant has used its {sharing.CurrentValue.FreshScansPerWindow} scans asking for a fresh lookup in {sharing.CurrentValue.FreshScanWindow}; "
+                + "try again later, or scan without fresh/maxAgeSeconds to share a recent observation.");
+        }
+
+        var run = await runs.StartNumberScanAsync(tenant.Id, number.Value, registration, cancellationToken, maxAge.Value);
         return TypedResults.Accepted(LocationOf(run), await runs.ViewAsync(run, cancellationToken));
     }
 

@@ -43,6 +43,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("NT_TEST_LOGLEVEL") ?? "Warning",
             // Tests that look at the alerts queue need its messages left there; delivery tests turn the dispatcher back on.
             ["AzureWebJobs.DispatchAlert.Disabled"] = "true",
+            // Tests scan a number again right after a scan and expect a new lookup; sharing tests set the window they need.
+            ["Lookups:SharedFreshness"] = "00:00:00",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
