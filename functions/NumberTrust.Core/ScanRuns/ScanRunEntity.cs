@@ -37,6 +37,11 @@ public sealed class ScanRunEntity : ITableEntity
     /// <summary>Last registration expanded so far (tenant-wide runs); the next page starts after it.</summary>
     public string? Cursor { get; set; }
 
+    /// <summary>How old a shared observation may be for this run's jobs, in seconds (fresh or maxAgeSeconds of a tenant-wide run); null for the window.</summary>
+    public int? MaxAgeSeconds { get; set; }
+
+    public TimeSpan? MaxAge => MaxAgeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
     /// <summary>Why the expansion was given up (its message was poisoned); the run has ended. Null while it is healthy.</summary>
     public string? Failure { get; set; }
 }

@@ -68,7 +68,7 @@ public sealed partial class ScanRunExpander(
         await Parallel.ForEachAsync(
             jobs,
             new ParallelOptions { MaxDegreeOfParallelism = ExpandConcurrency, CancellationToken = cancellationToken },
-            async (job, ct) => await service.EnqueueAsync(run, job.Number, job.Platform, ct));
+            async (job, ct) => await service.EnqueueAsync(run, job.Number, job.Platform, ct, run.MaxAge));
 
         run.TotalJobs += jobs.Count;
         run.Cursor = last;

@@ -31,9 +31,10 @@ public sealed class ScanRunService(StorageAccount storage, PlatformSelection pla
     }
 
     /// <summary>A run of all of a tenant's numbers; it expands in the background, a page per message (<see cref="ScanRunExpander"/>).</summary>
-    public async Task<ScanRunEntity> StartTenantScanAsync(string tenantId, CancellationToken cancellationToken)
+    /// <param name="maxAge">As for <see cref="StartNumberScanAsync"/>, for every job of the run.</param>
+    public async Task<ScanRunEntity> StartTenantScanAsync(string tenantId, CancellationToken cancellationToken, TimeSpan? maxAge = null)
     {
-        var run = new ScanRunEntity { PartitionKey = NewRunId(), TenantId = tenantId, CreatedAt = time.GetUtcNow() };
+        var run = new ScanRunEntity { PartitionKey = NewRunId(), TenantId = tenantId, CreatedAt = time.GetUtcNow(), MaxAgeSeconds = (int?)maxAge?.TotalSeconds };
         await Runs.AddEntityAsync(run, cancellationToken);
         await storage.Queue(QueueNames.ScanRuns).SendMessageAsync(
             QueueMessageJson.Serialize(new ExpandScanRunMessage(ExpandScanRunMessage.CurrentVersion, run.PartitionKey, tenantId)),

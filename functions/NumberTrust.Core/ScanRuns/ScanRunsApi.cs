@@ -30,7 +30,7 @@ public sealed record ScanRunView(
     IReadOnlyList<ScanJobView>? Jobs = null);
 
 /// <summary>
-/// Body of <c>POST /api/numbers/{number}/scans</c> (optional): <c>fresh</c> asks for a lookup made after the request, <c>maxAgeSeconds</c> for
+/// Body of <c>POST /api/numbers/{number}/scans</c> and <c>POST /api/scans</c> (optional): <c>fresh</c> asks for a lookup made after the request, <c>maxAgeSeconds</c> for
 /// one at most that old; either, when shorter than the shared freshness window, counts against the tenant's fresh-scan quota.
 /// </summary>
 public sealed record ScanNumberRequest(
@@ -69,8 +69,10 @@ public static class ScanRunsApi
             .WithSummary("Scan one registered number on its platforms now; 202 with the Location of the scan run. Observations of the number read within "
                 + "Lookups:SharedFreshness (any tenant's, or the schedule's) and lookups in flight are shared; fresh=true or maxAgeSeconds asks for a newer "
                 + "one, within the tenant's quota (429 with Retry-After beyond it).");
-        scans.MapPost(ApiRoutes.Scans, ScanTenantAsync).WithName(FunctionNames.ScanTenant)
-            .WithSummary("Scan all of the tenant's numbers now; 202 with the Location of the scan run.");
+        scans.MapPost(ApiRoutes.Scans, ScanTenantAsync).WithName(FunctionNames.ScanTenant).AcceptsJson<ScanNumberRequest>()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithSummary("Scan all of the tenant's numbers now; 202 with the Location of the scan run. Shares observations as a one-number scan does; "
+                + "fresh=true or maxAgeSeconds applies to every job and counts once against the tenant's fresh-scan quota.");
         scans.MapGet(ApiRoutes.Scan, GetScanAsync).WithName(FunctionNames.GetScan)
             .WithSummary("Progress of a scan run per platform (queued, done, unknown, failed) and whether it finished.");
         return api;
@@ -86,13 +88,12 @@ public static class ScanRunsApi
             return number.Problem;
         }
 
-        var body = await HttpBody.ReadJsonAsync(request, new ScanNumberRequest(null, null), cancellationToken);
-        if (!body.IsValid)
+        var (maxAge, unreadable) = await ReadMaxAgeAsync(request, sharing, cancellationToken);
+        if (unreadable is not null)
         {
-            return body.Problem;
+            return unreadable;
         }
 
-        var maxAge = body.Value.Parse(sharing.CurrentValue.SharedFreshness);
         if (!maxAge.IsValid)
         {
             return maxAge.Problem;
@@ -104,22 +105,61 @@ public static class ScanRunsApi
             return NumbersApi.NotRegistered(number.Value);
         }
 
-        if (maxAge.Value is not null && await quota.TakeAsync(tenant.Id, cancellationToken) is { } wait)
+        if (await QuotaRefusalAsync(maxAge.Value, request, tenant, quota, sharing, cancellationToken) is { } refused)
         {
-            request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return Problems.TooManyRequests(
-                $"This tenant has used its {sharing.CurrentValue.FreshScansPerWindow} scans asking for a fresh lookup in {sharing.CurrentValue.FreshScanWindow}; "
-                + "try again later, or scan without fresh/maxAgeSeconds to share a recent observation.");
+            return refused;
         }
 
         var run = await runs.StartNumberScanAsync(tenant.Id, number.Value, registration, cancellationToken, maxAge.Value);
         return TypedResults.Accepted(LocationOf(run), await runs.ViewAsync(run, cancellationToken));
     }
 
-    public static async Task<Accepted<ScanRunView>> ScanTenantAsync(CurrentTenant tenant, ScanRunService runs, CancellationToken cancellationToken)
+    /// <summary>A tenant-wide run takes the same optional body; a fresh one counts once against the quota, whatever its size.</summary>
+    public static async Task<Results<Accepted<ScanRunView>, ValidationProblem, ProblemHttpResult>> ScanTenantAsync(
+        HttpRequest request, CurrentTenant tenant, ScanRunService runs, FreshScanQuota quota, IOptionsMonitor<SharedLookupOptions> sharing,
+        CancellationToken cancellationToken)
     {
-        var run = await runs.StartTenantScanAsync(tenant.Id, cancellationToken);
+        var (maxAge, unreadable) = await ReadMaxAgeAsync(request, sharing, cancellationToken);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+
+        if (!maxAge.IsValid)
+        {
+            return maxAge.Problem;
+        }
+
+        if (await QuotaRefusalAsync(maxAge.Value, request, tenant, quota, sharing, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        var run = await runs.StartTenantScanAsync(tenant.Id, cancellationToken, maxAge.Value);
         return TypedResults.Accepted(LocationOf(run), await runs.ViewAsync(run, cancellationToken));
+    }
+
+    /// <summary>The optional body's bound on a shared observation's age; <c>Unreadable</c> when the body is not JSON of the right shape.</summary>
+    private static async Task<(Validated<TimeSpan?> MaxAge, ProblemHttpResult? Unreadable)> ReadMaxAgeAsync(
+        HttpRequest request, IOptionsMonitor<SharedLookupOptions> sharing, CancellationToken cancellationToken)
+    {
+        var body = await HttpBody.ReadJsonAsync(request, new ScanNumberRequest(null, null), cancellationToken);
+        return body.IsValid ? (body.Value.Parse(sharing.CurrentValue.SharedFreshness), null) : (default, body.Problem);
+    }
+
+    /// <summary>The 429 for a scan asking for a lookup newer than the window beyond the tenant's quota; null when it may go ahead.</summary>
+    private static async Task<ProblemHttpResult?> QuotaRefusalAsync(
+        TimeSpan? maxAge, HttpRequest request, CurrentTenant tenant, FreshScanQuota quota, IOptionsMonitor<SharedLookupOptions> sharing, CancellationToken cancellationToken)
+    {
+        if (maxAge is null || await quota.TakeAsync(tenant.Id, cancellationToken) is not { } wait)
+        {
+            return null;
+        }
+
+        request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Problems.TooManyRequests(
+            $"This tenant has used its {sharing.CurrentValue.FreshScansPerWindow} scans asking for a fresh lookup in {sharing.CurrentValue.FreshScanWindow}; "
+            + "try again later, or scan without fresh/maxAgeSeconds to share a recent observation.");
     }
 
     public static async Task<Results<Ok<ScanRunView>, NotFoundProblem>> GetScanAsync(

@@ -51,11 +51,12 @@ public sealed class SharedLookupTests : IAsyncLifetime
         return client;
     }
 
-    private static async Task<JsonElement> ScanAsync(HttpClient client, string number, object? body = null)
+    private static Task<JsonElement> ScanAsync(HttpClient client, string number, object? body = null) =>
+        RunScanAsync(client, $"/api/numbers/{number}/scans", body);
+
+    private static async Task<JsonElement> RunScanAsync(HttpClient client, string path, object? body)
     {
-        using var post = body is null
-            ? await client.PostAsync($"/api/numbers/{number}/scans", null)
-            : await client.PostAsJsonAsync($"/api/numbers/{number}/scans", body);
+        using var post = body is null ? await client.PostAsync(path, null) : await client.PostAsJsonAsync(path, body);
         Assert.True(HttpStatusCode.Accepted == post.StatusCode, await post.Content.ReadAsStringAsync());
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
@@ -198,6 +199,37 @@ public sealed class SharedLookupTests : IAsyncLifetime
         Assert.Equal("harassment: 骚扰电话", job.GetProperty("detail").GetString());
         // The readable platform's observation is shared as usual.
         Assert.True(JobsOf(retried)[SimulatedPlatforms.Baidu].GetProperty("shared").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_tenant_wide_scan_shares_recent_observations_unless_it_asks_for_fresh_ones_within_the_quota()
+    {
+        const string number = "+8613800138716";
+        _simulator.Script(SimulatedPlatforms.Qihoo360, number, NumberScript.Labeled("推销", 12));
+        var first = await WatcherAsync(number);
+        var second = await WatcherAsync(number);
+        var before = Requests();
+        await ScanAsync(first, number);
+        AssertNewRequests(before, 1);
+
+        // The other tenant's whole-tenant scan is answered from that observation ...
+        var shared = await RunScanAsync(second, "/api/scans", body: null);
+        Assert.Equal(Platforms.Length, shared.GetProperty("totalJobs").GetInt32());
+        AssertNewRequests(before, 1);
+
+        // ... unless it asks for fresh lookups: each job then reads the platform, and the run counts once against the quota.
+        await RunScanAsync(second, "/api/scans", new { fresh = true });
+        AssertNewRequests(before, 2);
+        await RunScanAsync(second, "/api/scans", new { maxAgeSeconds = 0 });
+        AssertNewRequests(before, 3);
+        using var refused = await second.PostAsJsonAsync("/api/scans", new { fresh = true });
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.TooManyRequests);
+        Assert.NotNull(refused.Headers.RetryAfter);
+
+        using var bad = await second.PostAsync("/api/scans", new StringContent("{\"maxAgeSeconds\":\"soon\"}", Encoding.UTF8, "application/json"));
+        var problem = await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.BadRequest);
+        Assert.Contains("maxAgeSeconds", problem.ToString(), StringComparison.Ordinal);
+        AssertNewRequests(before, 3);
     }
 
     [Theory]
