@@ -7,7 +7,8 @@
 /// (each is single-threaded; in one process every table request takes the queue service's thread).
 /// </param>
 /// <param name="Deliveries">Events for benchmark 6, each delivered to 100 webhook subscriptions; 0 (the default) skips it.</param>
-internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs, int StatusRequests, int AzuriteCosts, int FanOutMinutes, bool SeparateServices, int Deliveries)
+/// <param name="SharedScans">Numbers for benchmark 7, each scanned on demand by five tenants at once; 0 (the default) skips it.</param>
+internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs, int StatusRequests, int AzuriteCosts, int FanOutMinutes, bool SeparateServices, int Deliveries, int SharedScans)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -26,6 +27,6 @@ internal sealed record BenchOptions(int Jobs, int FanOutNumbers, int MemoryJobs,
                     var other => throw new ArgumentException($"--azurite-services takes 'separate' or 'combined', not '{other}'."),
                 }
                 : false,
-            Get("--deliveries", 0));
+            Get("--deliveries", 0), Get("--shared-scans", 0));
     }
 }

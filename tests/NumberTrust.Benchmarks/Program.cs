@@ -2,7 +2,7 @@
 // NumberTrust end-to-end benchmarks against Azurite and the platform simulator on this machine.
 // One file per benchmark (a part of the static Benchmarks class), shared parts in BenchHost.cs; a new benchmark is a new file,
 // an option in BenchOptions and a call below.
-// Usage: dotnet run -c Release --project tests/NumberTrust.Benchmarks -- [--jobs N] [--fanout-numbers N] [--fanout-minutes M] [--memory-jobs N] [--status-requests N] [--azurite-costs N] [--azurite-services separate|combined] [--deliveries N]
+// Usage: dotnet run -c Release --project tests/NumberTrust.Benchmarks -- [--jobs N] [--fanout-numbers N] [--fanout-minutes M] [--memory-jobs N] [--status-requests N] [--azurite-costs N] [--azurite-services separate|combined] [--deliveries N] [--shared-scans N]
 var options = BenchOptions.Parse(args);
 // This one process hosts the platform simulator, the local host and the load generators on 2 cores. With the default minimum of
 // 2 pool threads, .NET's thread injection let whole passes stall for ~30 s (see docs/benchmarks.md); 64 keeps both the pipeline
@@ -81,6 +81,12 @@ if (options.AzuriteCosts > 0)
 if (options.Deliveries > 0)
 {
     await RunAsync(azurite => Benchmarks.DeliveryAsync(azurite, simulator, options, report));
+    Flush();
+}
+
+if (options.SharedScans > 0)
+{
+    await RunAsync(azurite => Benchmarks.SharedScansAsync(azurite, simulator, options, report));
     Flush();
 }
 
