@@ -41,12 +41,14 @@ public sealed class AlertOptionsTests
             ["Alerts:FirstRetryDelay"] = "00:10:00",
             ["Alerts:MaxRetryDelay"] = "00:01:00",
             ["Alerts:ClaimDuration"] = "00:00:30",
+            ["Alerts:DispatchConcurrency"] = "0",
         });
         var error = Assert.Throws<OptionsValidationException>(() => bad.GetRequiredService<IOptions<AlertOptions>>().Value);
         Assert.Contains("Alerts:MaxAttempts", error.Message, StringComparison.Ordinal);
         Assert.Contains("Alerts:PublicBaseUrl", error.Message, StringComparison.Ordinal);
         Assert.Contains("Alerts:MaxRetryDelay must not be shorter", error.Message, StringComparison.Ordinal);
         Assert.Contains("Alerts:ClaimDuration must be longer", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Alerts:DispatchConcurrency", error.Message, StringComparison.Ordinal);
 
         using var good = Services(new() { ["Alerts:PublicBaseUrl"] = "" });
         Assert.Equal(10, good.GetRequiredService<IOptions<AlertOptions>>().Value.MaxAttempts);

@@ -16,8 +16,14 @@ public sealed class DeliveryPoisonTests
     [Fact]
     public async Task A_poisoned_delivery_message_fails_its_delivery_with_the_reason_and_it_can_be_redelivered()
     {
-        // The worker is off, so the dispatcher's message waits in the queue and the test moves it to the poison queue itself.
-        await using var host = await DeliveryHost.StartAsync(new Dictionary<string, string?> { ["AzureWebJobs.DeliverAlert.Disabled"] = "true" });
+        // The dispatcher's first attempt fails and queues the retry; the worker is off, so the retry's message waits in the queue
+        // and the test moves it to the poison queue itself.
+        await using var host = await DeliveryHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["AzureWebJobs.DeliverAlert.Disabled"] = "true",
+            ["Alerts:FirstRetryDelay"] = "00:00:00.010",
+        });
+        host.Acs.FailSends(50, 503);
         var tenant = "tenant-" + Guid.NewGuid().ToString("N")[..8];
         var client = await host.Api.TenantAsync(tenant);
         var (sub, _) = await DeliveryHost.SubscribeAsync(client, new { name = "mail", eventTypes = new[] { "upkeep.*" }, emails = new[] { "ops@tenant.example.com" } });
@@ -35,7 +41,7 @@ public sealed class DeliveryPoisonTests
         var failed = Assert.Single(await DeliveryHost.WaitForDeliveriesAsync(client, sub, "failed", items => items.Length == 1));
         Assert.Equal(pending.GetProperty("id").GetString(), failed.GetProperty("id").GetString());
         Assert.Contains("redeliver", failed.GetProperty("lastError").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, failed.GetProperty("attempts").GetInt32());
+        Assert.Equal(1, failed.GetProperty("attempts").GetInt32());
 
         var redeliver = await client.PostAsync($"/api/subscriptions/{sub}/deliveries/{failed.GetProperty("id").GetString()}/redeliver", null);
         Assert.Equal(HttpStatusCode.Accepted, redeliver.StatusCode);

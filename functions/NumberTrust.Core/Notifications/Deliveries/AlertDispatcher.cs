@@ -8,11 +8,12 @@ namespace NumberTrust.Notifications.Deliveries;
 
 /// <summary>
 /// The <c>alerts</c> consumer: fans an event out to its tenants (the event's own, or every tenant watching the number), their
-/// matching subscriptions and each channel of those, adding one delivery record per (subscription, channel, event) and queueing
-/// it. The record's Add is the dedupe: a redelivered alert finds its records and sends nothing new.
+/// matching subscriptions and each channel of those, adding one delivery record per (subscription, channel, event), claimed by
+/// this message, and making its first attempt at once (retries go through the <c>deliveries</c> queue). The record's Add is the
+/// dedupe: a redelivered alert finds its records and sends nothing new. See docs/architecture.md, "Alert delivery".
 /// </summary>
 public sealed partial class AlertDispatcher(
-    SubscriptionStore subscriptions, NumberStore numbers, DeliveryStore deliveries, DeliveryQueue queue, ILabelSeverity severity, TimeProvider time,
+    SubscriptionStore subscriptions, NumberStore numbers, DeliveryStore deliveries, DeliveryWorker worker, ILabelSeverity severity, TimeProvider time,
     Storage.StorageAccount storage, Microsoft.Extensions.Options.IOptionsMonitor<AlertOptions> options, ILogger<AlertDispatcher> logger)
 {
     /// <summary>
@@ -44,7 +45,7 @@ public sealed partial class AlertDispatcher(
         var notification = QueueMessageJson.Deserialize<NotificationEvent>(message.Body, NotificationEvent.CurrentVersion);
         var eventJson = message.Body.ToString();
         var tenants = await TenantsAsync(notification, cancellationToken);
-        var (added, existing) = (0, 0);
+        var targets = new List<(string TenantId, SubscriptionEntity Subscription, string Channel, string Target)>();
         foreach (var tenantId in tenants)
         {
             var all = await subscriptions.AllAsync(tenantId, cancellationToken);
@@ -67,19 +68,19 @@ public sealed partial class AlertDispatcher(
 
             foreach (var subscription in candidates.Where(s => DeliveryFilters.Match(s, notification, registration, severity)))
             {
-                foreach (var (channel, target) in Channels(subscription))
-                {
-                    if (await DispatchOneAsync(tenantId, subscription, channel, target, notification, eventJson, cancellationToken))
-                    {
-                        added++;
-                    }
-                    else
-                    {
-                        existing++;
-                    }
-                }
+                targets.AddRange(Channels(subscription).Select(c => (tenantId, subscription, c.Channel, c.Target)));
             }
         }
+
+        var (added, existing) = (0, 0);
+        // First attempts run side by side, so one slow receiver does not hold up the event's other subscribers.
+        await Parallel.ForEachAsync(
+            targets, new ParallelOptions { MaxDegreeOfParallelism = options.CurrentValue.DispatchConcurrency, CancellationToken = cancellationToken },
+            async (target, ct) =>
+            {
+                var isNew = await DispatchOneAsync(message.Id, target.TenantId, target.Subscription, target.Channel, target.Target, notification, eventJson, ct);
+                Interlocked.Increment(ref isNew ? ref added : ref existing);
+            });
 
         Log.Dispatched(logger, notification.EventId, notification.Type, tenants.Count, added, existing);
     }
@@ -114,12 +115,17 @@ public sealed partial class AlertDispatcher(
         }
     }
 
-    /// <summary>True when the delivery is new; an existing one is queued again only if it never got its first message (a crash).</summary>
+    /// <summary>
+    /// True when the delivery is new. An existing one whose first attempt was never recorded (a dispatcher died in between) is
+    /// attempted again when its claim is this message's (a redelivery) or has run out. Sends are idempotent (stable webhook-id
+    /// and ACS Operation-Id), so a crash between a send and its record repeats the send under the same id.
+    /// </summary>
     private async Task<bool> DispatchOneAsync(
-        string tenantId, SubscriptionEntity subscription, string channel, string target, NotificationEvent notification, string eventJson,
+        string messageId, string tenantId, SubscriptionEntity subscription, string channel, string target, NotificationEvent notification, string eventJson,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var claimUntil = now + options.CurrentValue.ClaimDuration;
         var channelKey = DeliveryStore.ChannelKey(channel, target);
         var delivery = new DeliveryEntity
         {
@@ -136,20 +142,34 @@ public sealed partial class AlertDispatcher(
             OperationId = channel == DeliveryEntity.EmailChannel
                 ? Email.EmailOperationIds.For(subscription.RowKey, channelKey, notification.EventId).ToString("D")
                 : null,
+            ClaimedBy = messageId,
+            ClaimedUntil = claimUntil,
             CreatedAt = now,
             UpdatedAt = now,
         };
         if (await deliveries.AddAsync(delivery, cancellationToken))
         {
-            await queue.SendAsync(delivery, TimeSpan.Zero, cancellationToken);
+            await worker.AttemptAsync(delivery, subscription, cancellationToken);
             return true;
         }
 
         var stored = await deliveries.FindAsync(tenantId, subscription.RowKey, delivery.DeliveryId, cancellationToken);
-        if (stored is { State: DeliveryStatus.Pending, Attempts: 0 } && !stored.IsClaimed(now))
+        if (stored is not { State: DeliveryStatus.Pending, Attempts: 0 })
         {
-            // Possibly added by a dispatcher that died before queueing it; a duplicate message is harmless (the worker claims).
-            await queue.SendAsync(stored, TimeSpan.Zero, cancellationToken);
+            return false;
+        }
+
+        if (stored.IsClaimed(now) && stored.ClaimedBy != messageId)
+        {
+            // Another message of this event holds it (a duplicate publish); should that dispatch die, its own message comes back.
+            return false;
+        }
+
+        var statusRow = stored.StatusRow;
+        (stored.ClaimedBy, stored.ClaimedUntil, stored.UpdatedAt) = (messageId, claimUntil, now);
+        if (await deliveries.ReplaceAsync(stored, statusRow, cancellationToken))
+        {
+            await worker.AttemptAsync(stored, subscription, cancellationToken);
         }
 
         return false;

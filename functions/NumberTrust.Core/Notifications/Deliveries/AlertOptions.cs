@@ -32,6 +32,10 @@ public sealed class AlertOptions
     [Range(0.0, 1.0, ErrorMessage = "Alerts:Jitter must be between 0 and 1.")]
     public double Jitter { get; set; } = 0.2;
 
+    /// <summary>First attempts of one event the dispatcher makes at the same time (one per subscription channel).</summary>
+    [Range(1, 256, ErrorMessage = "Alerts:DispatchConcurrency must be between 1 and 256.")]
+    public int DispatchConcurrency { get; set; } = 16;
+
     /// <summary>How long a worker owns a delivery it is sending; a crashed worker's claim lapses after this.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00", ErrorMessage = "Alerts:ClaimDuration must be between 1 second and 30 minutes.")]
     public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(5);

@@ -25,7 +25,7 @@ public sealed record DeliveryAttempt(
 
 /// <summary>
 /// A delivery of one event to one channel of one subscription (table <c>Deliveries</c>): partition <c>{tenant}|{subscription}</c>,
-/// row <c>d|{deliveryId}</c> (the truth, added once: an existing row means "already dispatched") and a copy of it under
+/// row <c>d|{deliveryId}</c> (the truth, added once: an existing row means "already dispatched") and a copy of it (less the event) under
 /// <c>s|{status}|{inverted created ticks}|{deliveryId}</c> for listing by status, newest first; both change in one transaction.
 /// </summary>
 public sealed class DeliveryEntity : ITableEntity
@@ -110,12 +110,13 @@ public sealed class DeliveryEntity : ITableEntity
     public NotificationEvent ReadEvent() =>
         QueueMessageJson.Deserialize<NotificationEvent>(BinaryData.FromString(Event), NotificationEvent.CurrentVersion);
 
-    /// <summary>The same delivery under another row key (the status copy).</summary>
+    /// <summary>The same delivery under another row key (the status copy), without the event body: listings never send it.</summary>
     public DeliveryEntity CopyAs(string rowKey)
     {
         var copy = (DeliveryEntity)MemberwiseClone();
         copy.RowKey = rowKey;
         copy.ETag = default;
+        copy.Event = "";
         return copy;
     }
 }

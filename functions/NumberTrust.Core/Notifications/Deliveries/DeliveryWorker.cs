@@ -11,7 +11,8 @@ namespace NumberTrust.Notifications.Deliveries;
 
 /// <summary>
 /// The <c>deliveries</c> consumer: claims a pending delivery (ETag), makes one attempt through its channel, records it and either
-/// completes the delivery or queues the next attempt with back-off. Sends are idempotent on the receiving side (stable
+/// completes the delivery or queues the next attempt with back-off. First attempts are made by the dispatcher through
+/// <see cref="AttemptAsync"/>; messages here are retries and the dispatcher's hand-offs. Sends are idempotent on the receiving side (stable
 /// <c>webhook-id</c>, stable ACS <c>Operation-Id</c>), which covers a crash between a send and its record.
 /// </summary>
 public sealed partial class DeliveryWorker(
@@ -45,6 +46,15 @@ public sealed partial class DeliveryWorker(
         }
 
         var subscription = await subscriptions.FindAsync(delivery.TenantId, delivery.SubscriptionId, cancellationToken);
+        await AttemptAsync(delivery, subscription, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes one attempt of a delivery the caller has claimed (its record written with the caller's claim) and records it: done,
+    /// or the next attempt queued with back-off. The dispatcher calls it for the first attempt, this worker for the retries.
+    /// </summary>
+    public async Task AttemptAsync(DeliveryEntity delivery, SubscriptionEntity? subscription, CancellationToken cancellationToken)
+    {
         var notification = delivery.ReadEvent();
         var outcome = subscription is null
             ? AttemptOutcome.Permanent("SubscriptionDeleted", "The subscription was deleted.")
