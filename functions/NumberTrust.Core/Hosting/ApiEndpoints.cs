@@ -41,6 +41,8 @@ public static class ApiEndpoints
         api.MapTrust();
         api.MapCustomerReports();
         api.MapDigestSettings();
+        NumberTrust.Upkeep.Expectations.ExpectationsApi.MapExpectations(api);
+        NumberTrust.Upkeep.Documents.DocumentsApi.MapDocuments(api);
         return api;
     }
 }

@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using NumberTrust.Hosting;
+using NumberTrust.Notifications;
+using NumberTrust.Storage;
+using NumberTrust.Tenants;
+using NumberTrust.Upkeep.Documents;
+using NumberTrust.Upkeep.Expectations;
+
+namespace NumberTrust.Upkeep.Reminders;
+
+/// <summary>
+/// Timer <c>UpkeepReminderTimer</c>: per tenant, on its local date, the due expiry reminders of documents
+/// (<c>upkeep.document_expiring</c>) and certifications (<c>upkeep.certification_expiring</c>), and the planned display labels'
+/// reminders (<c>upkeep.display_label_reminder</c>, 7 days before the start and after the end). Each reminder is published before
+/// its row records it, with an id derived from the item, date and threshold, so a tick that dies in between repeats the same
+/// event and the dispatcher delivers it once.
+/// </summary>
+public sealed partial class UpkeepReminderScheduler(
+    StorageAccount storage, DocumentStore documents, ExpectationStore expectations, EventPublisher events, TimeProvider time,
+    ILogger<UpkeepReminderScheduler> logger)
+{
+    public const int LabelLeadDays = 7;
+
+    public async Task TickAsync(TimerTick tick, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var (tenants, sent) = (0, 0);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TenantEntity.Partition}");
+        await foreach (var tenant in storage.Table(TableNames.Tenants).QueryAsync<TenantEntity>(filter, cancellationToken: cancellationToken))
+        {
+            tenants++;
+            sent += await RunTenantAsync(tenant.RowKey, TenantDay.Of(tenant, now), now, cancellationToken);
+        }
+
+        Log.Ticked(logger, tenants, sent);
+    }
+
+    /// <summary>Sends the tenant's reminders due on <paramref name="today"/>; returns how many went out.</summary>
+    public async Task<int> RunTenantAsync(string tenantId, DateOnly today, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        await foreach (var document in documents.ListAsync(tenantId, cancellationToken))
+        {
+            if (UpkeepInput.Parse(document.Expires) is not { } expires
+                || ExpiryReminder.Due(today, expires, UpkeepInput.Parse(document.RemindedFor), document.RemindedThreshold) is not { } threshold)
+            {
+                continue;
+            }
+
+            var id = $"document-expiring:{tenantId}:{document.RowKey}:{document.Expires}:{threshold}";
+            await events.PublishAsync(Expiry(id, EventTypes.DocumentExpiring, tenantId, document.Number, null, now, expires, today, threshold, new JsonObject
+            {
+                ["documentId"] = document.RowKey,
+                ["kind"] = document.Kind,
+                ["title"] = document.Title,
+                ["issuer"] = document.Issuer,
+                ["documentNumber"] = document.DocumentNumber,
+            }), cancellationToken);
+            (document.RemindedFor, document.RemindedThreshold) = (document.Expires, threshold);
+            sent += await documents.TryUpdateAsync(document, cancellationToken) ? 1 : 0;
+        }
+
+        await foreach (var expectation in expectations.WithExpiryAsync(tenantId, cancellationToken))
+        {
+            if (UpkeepInput.Parse(expectation.CertificationExpires) is not { } expires
+                || ExpiryReminder.Due(today, expires, UpkeepInput.Parse(expectation.RemindedFor), expectation.RemindedThreshold) is not { } threshold)
+            {
+                continue;
+            }
+
+            var id = $"certification-expiring:{tenantId}:{expectation.Number}:{expectation.Platform}:{expectation.CertificationExpires}:{threshold}";
+            await events.PublishAsync(Expiry(id, EventTypes.CertificationExpiring, tenantId, expectation.Number, expectation.Platform, now, expires, today, threshold, new JsonObject
+            {
+                ["displayName"] = expectation.DisplayName,
+                ["certificationProvider"] = expectation.CertificationProvider,
+            }), cancellationToken);
+            (expectation.RemindedFor, expectation.RemindedThreshold) = (expectation.CertificationExpires, threshold);
+            sent += await expectations.TryUpdateAsync(expectation, cancellationToken) ? 1 : 0;
+        }
+
+        await foreach (var label in expectations.AllLabelsAsync(tenantId, cancellationToken))
+        {
+            if (LabelReminder(label, today) is not { } reminder)
+            {
+                continue;
+            }
+
+            var date = reminder == "upcoming" ? label.Start : label.End;
+            await events.PublishAsync(new NotificationEvent(
+                NotificationEvent.CurrentVersion,
+                $"display-label-{reminder}:{tenantId}:{label.Id}:{date}",
+                EventTypes.DisplayLabelReminder,
+                now,
+                label.Number,
+                TenantId: tenantId,
+                Platform: label.Platform,
+                Data: new JsonObject
+                {
+                    ["reminder"] = reminder,
+                    ["displayLabelId"] = label.Id,
+                    ["label"] = label.Label,
+                    ["start"] = label.Start,
+                    ["end"] = label.End,
+                    ["localDate"] = DayRange.Text(today),
+                }), cancellationToken);
+            if (reminder == "upcoming")
+            {
+                label.UpcomingSentFor = label.Start;
+            }
+            else
+            {
+                label.EndedSentFor = label.End;
+            }
+
+            sent += await expectations.TryUpdateLabelAsync(label, cancellationToken) ? 1 : 0;
+        }
+
+        return sent;
+    }
+
+    /// <summary>
+    /// "upcoming" from 7 days before the start until the day before it, "ended" from the day after the end; after the end only
+    /// "ended" (a timer that was down sends the latest reminder only). A date moved later re-arms its reminder.
+    /// </summary>
+    public static string? LabelReminder(PlannedLabelEntity label, DateOnly today)
+    {
+        if (UpkeepInput.Parse(label.Start) is not { } start || UpkeepInput.Parse(label.End) is not { } end)
+        {
+            return null;
+        }
+
+        static bool Armed(string? sentFor, DateOnly date) => UpkeepInput.Parse(sentFor) is not { } sent || sent < date;
+
+        if (today > end)
+        {
+            return Armed(label.EndedSentFor, end) ? "ended" : null;
+        }
+
+        return today >= start.AddDays(-LabelLeadDays) && today < start && Armed(label.UpcomingSentFor, start) ? "upcoming" : null;
+    }
+
+    private static NotificationEvent Expiry(
+        string id, string type, string tenantId, string? number, string? platform, DateTimeOffset now, DateOnly expires, DateOnly today, int threshold,
+        JsonObject data)
+    {
+        data["expires"] = DayRange.Text(expires);
+        data["threshold"] = threshold;
+        data["daysLeft"] = expires.DayNumber - today.DayNumber;
+        data["localDate"] = DayRange.Text(today);
+        return new NotificationEvent(NotificationEvent.CurrentVersion, id, type, now, number, TenantId: tenantId, Platform: platform, Data: data);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7300, Level = LogLevel.Information, Message = "Upkeep reminder timer: {Tenants} tenant(s), {Sent} reminder(s) sent")]
+        public static partial void Ticked(ILogger logger, int tenants, int sent);
+    }
+}
