@@ -128,7 +128,8 @@ public static class CoreServices
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestComposer>();
 
         services.AddSingleton<NumberTrust.Upkeep.Expectations.ExpectationStore>();
-        services.AddSingleton<ILookupObserver, NumberTrust.Upkeep.Expectations.DisplayMismatchObserver>();
+        services.AddSingleton<NumberTrust.Upkeep.Expectations.DisplayMismatchObserver>();
+        services.AddSingleton<ILookupObserver>(sp => sp.GetRequiredService<NumberTrust.Upkeep.Expectations.DisplayMismatchObserver>());
         services.AddSingleton<NumberTrust.Upkeep.Documents.DocumentStore>();
         services.AddSingleton<NumberTrust.Upkeep.Reminders.UpkeepReminderScheduler>();
         return services;
