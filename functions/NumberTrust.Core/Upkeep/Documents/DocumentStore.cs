@@ -75,12 +75,9 @@ public sealed class DocumentStore(StorageAccount storage)
 
         try
         {
-            await Table.DeleteEntityAsync(tenantId, id, ifMatch is null ? ETag.All : entity.ETag, cancellationToken);
-            return SaveOutcome.Updated;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
+            // The SDK answers a missing entity with its 404 response rather than an exception.
+            var response = await Table.DeleteEntityAsync(tenantId, id, ifMatch is null ? ETag.All : entity.ETag, cancellationToken);
+            return response.Status == 404 ? null : SaveOutcome.Updated;
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {

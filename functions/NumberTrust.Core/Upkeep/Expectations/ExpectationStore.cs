@@ -83,12 +83,9 @@ public sealed class ExpectationStore(StorageAccount storage)
 
         try
         {
-            await Expectations.DeleteEntityAsync(tenantId, existing.RowKey, ifMatch is null ? ETag.All : existing.ETag, cancellationToken);
-            return SaveOutcome.Updated;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
+            // The SDK answers a missing entity with its 404 response rather than an exception.
+            var response = await Expectations.DeleteEntityAsync(tenantId, existing.RowKey, ifMatch is null ? ETag.All : existing.ETag, cancellationToken);
+            return response.Status == 404 ? null : SaveOutcome.Updated;
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
@@ -128,15 +125,9 @@ public sealed class ExpectationStore(StorageAccount storage)
 
     public async Task<bool> DeleteLabelAsync(string tenantId, string e164, string id, CancellationToken cancellationToken)
     {
-        try
-        {
-            await Labels.DeleteEntityAsync(tenantId, e164 + "|" + id, ETag.All, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return false;
-        }
+        // The SDK answers a missing entity with its 404 response rather than an exception.
+        var response = await Labels.DeleteEntityAsync(tenantId, e164 + "|" + id, ETag.All, cancellationToken);
+        return response.Status != 404;
     }
 
     /// <summary>Records a sent label reminder; false when the label changed or was deleted meanwhile (the next tick decides again).</summary>
