@@ -175,6 +175,34 @@ public sealed class DisplayMismatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_reminder_timer_scans_the_number_once_when_a_labels_window_opens()
+    {
+        await ExpectAsync(new { displayName = "示例科技客服" });
+        using var label = await _client.PostAsJsonAsync($"/api/numbers/{Number}/display-labels", new { platform = Platform, label = "展会专线", start = "2026-11-11", end = "2026-11-12" });
+        Assert.Equal(HttpStatusCode.Created, label.StatusCode);
+        _source.Script(Number, Platform, Shows(Right));
+
+        foreach (var day in new[] { 10, 11, 11, 12 })
+        {
+            var at = new DateTimeOffset(2026, 11, day, 4, 0, 0, TimeSpan.Zero);
+            _clock.Offset = at - DateTimeOffset.UtcNow;
+            await FunctionTable.RunTimerAsync(FunctionNames.UpkeepReminderTimer, _api.Services, new TimerTick(at, false, null, at.AddHours(1)), CancellationToken.None);
+        }
+
+        // The scan the window's first tick started finds the usual name where the label should be.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await MismatchesAsync()).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no mismatch after the label's start");
+            await Task.Delay(100);
+        }
+
+        var mismatch = Assert.Single(await MismatchesAsync());
+        Assert.Equal("展会专线", mismatch.GetProperty("data").GetProperty("expected").GetProperty("displayName").GetString());
+        Assert.Equal(1, _source.CallsFor(Number, Platform));
+    }
+
+    [Fact]
     public async Task A_platform_that_never_reads_identities_is_not_compared()
     {
         using var put = await _client.PutAsJsonAsync($"/api/numbers/{Number}/expectations/baidu", new { displayName = "示例科技客服" });

@@ -66,4 +66,17 @@ public sealed class ExpiryReminderRuleTests
         var label = new PlannedLabelEntity { Start = "2026-11-11", End = "2026-11-12", UpcomingSentFor = upcomingSent, EndedSentFor = endedSent };
         Assert.Equal(expected, UpkeepReminderScheduler.LabelReminder(label, D(today)));
     }
+
+    [Theory]
+    [InlineData("2026-11-10", null, false)]
+    [InlineData("2026-11-11", null, true)]
+    [InlineData("2026-11-12", null, true)]
+    [InlineData("2026-11-12", "2026-11-11", false)]
+    [InlineData("2026-11-12", "2026-11-09", true)]  // the start moved later: the new start is checked too
+    [InlineData("2026-11-13", null, false)]
+    public void The_window_opening_is_checked_once_per_start(string today, string? checkedFor, bool expected)
+    {
+        var label = new PlannedLabelEntity { Start = "2026-11-11", End = "2026-11-12", StartCheckedFor = checkedFor };
+        Assert.Equal(expected, UpkeepReminderScheduler.NeedsStartCheck(label, D(today)));
+    }
 }

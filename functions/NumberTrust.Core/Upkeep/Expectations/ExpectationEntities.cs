@@ -83,4 +83,7 @@ public sealed class PlannedLabelEntity : ITableEntity
 
     /// <summary>The end date the "ended" reminder was sent for.</summary>
     public string? EndedSentFor { get; set; }
+
+    /// <summary>The start date a scan was started for once the window opened (the check that the platform shows the label).</summary>
+    public string? StartCheckedFor { get; set; }
 }

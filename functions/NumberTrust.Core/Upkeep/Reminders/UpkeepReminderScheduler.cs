@@ -3,6 +3,8 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using NumberTrust.Hosting;
 using NumberTrust.Notifications;
+using NumberTrust.Numbers;
+using NumberTrust.ScanRuns;
 using NumberTrust.Storage;
 using NumberTrust.Tenants;
 using NumberTrust.Upkeep.Documents;
@@ -18,8 +20,8 @@ namespace NumberTrust.Upkeep.Reminders;
 /// event and the dispatcher delivers it once.
 /// </summary>
 public sealed partial class UpkeepReminderScheduler(
-    StorageAccount storage, DocumentStore documents, ExpectationStore expectations, EventPublisher events, TimeProvider time,
-    ILogger<UpkeepReminderScheduler> logger)
+    StorageAccount storage, DocumentStore documents, ExpectationStore expectations, EventPublisher events, NumberStore numbers,
+    ScanRunService scans, TimeProvider time, ILogger<UpkeepReminderScheduler> logger)
 {
     public const int LabelLeadDays = 7;
 
@@ -82,6 +84,12 @@ public sealed partial class UpkeepReminderScheduler(
 
         await foreach (var label in expectations.AllLabelsAsync(tenantId, cancellationToken))
         {
+            if (NeedsStartCheck(label, today))
+            {
+                await StartCheckAsync(tenantId, label, cancellationToken);
+                continue;
+            }
+
             if (LabelReminder(label, today) is not { } reminder)
             {
                 continue;
@@ -141,6 +149,24 @@ public sealed partial class UpkeepReminderScheduler(
         return today >= start.AddDays(-LabelLeadDays) && today < start && Armed(label.UpcomingSentFor, start) ? "upcoming" : null;
     }
 
+    /// <summary>Inside the window and not yet checked for this start: scan now rather than wait for the number's cadence.</summary>
+    public static bool NeedsStartCheck(PlannedLabelEntity label, DateOnly today) =>
+        UpkeepInput.Parse(label.Start) is { } start && UpkeepInput.Parse(label.End) is { } end && start <= today && today <= end
+        && label.StartCheckedFor != label.Start;
+
+    /// <summary>Scans the number on every platform; the mismatch observer compares what the label's platform shows with the label.</summary>
+    private async Task StartCheckAsync(string tenantId, PlannedLabelEntity label, CancellationToken cancellationToken)
+    {
+        if (await numbers.FindAsync(tenantId, label.Number, cancellationToken) is { } registration)
+        {
+            var run = await scans.StartNumberScanAsync(tenantId, registration.Number(), registration, cancellationToken);
+            Log.LabelCheckStarted(logger, label.Id, label.Number, run.PartitionKey);
+        }
+
+        label.StartCheckedFor = label.Start;
+        await expectations.TryUpdateLabelAsync(label, cancellationToken);
+    }
+
     private static NotificationEvent Expiry(
         string id, string type, string tenantId, string? number, string? platform, DateTimeOffset now, DateOnly expires, DateOnly today, int threshold,
         JsonObject data)
@@ -156,5 +182,8 @@ public sealed partial class UpkeepReminderScheduler(
     {
         [LoggerMessage(EventId = 7300, Level = LogLevel.Information, Message = "Upkeep reminder timer: {Tenants} tenant(s), {Sent} reminder(s) sent")]
         public static partial void Ticked(ILogger logger, int tenants, int sent);
+
+        [LoggerMessage(EventId = 7301, Level = LogLevel.Information, Message = "Display label {LabelId} of {Number} started: scan {ScanId}")]
+        public static partial void LabelCheckStarted(ILogger logger, string labelId, string number, string scanId);
     }
 }
