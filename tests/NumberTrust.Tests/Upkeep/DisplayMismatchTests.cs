@@ -203,6 +203,30 @@ public sealed class DisplayMismatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_tenant_is_compared_with_its_own_expectation_and_a_deleted_one_is_not()
+    {
+        using var other = await _api.TenantAsync();
+        Assert.True((await other.PutAsJsonAsync("/api/numbers/" + Number, new { platforms = new[] { Platform } })).IsSuccessStatusCode);
+        await ExpectAsync(new { displayName = "示例科技客服" });
+        using var theirs = await other.PutAsJsonAsync($"/api/numbers/{Number}/expectations/{Platform}", new { displayName = "别的公司" });
+        Assert.Equal(HttpStatusCode.Created, theirs.StatusCode);
+        _source.Script(Number, Platform, Shows(Right));
+
+        await ScanAsync();
+        var tenants = (await MismatchesAsync()).Select(a => a.GetProperty("tenantId").GetString()).ToList();
+        Assert.Single(tenants);
+        Assert.Equal("别的公司", (await MismatchesAsync())[0].GetProperty("data").GetProperty("expected").GetProperty("displayName").GetString());
+
+        // Their expectation is gone and ours now differs: only ours is compared.
+        Assert.Equal(HttpStatusCode.NoContent, (await other.DeleteAsync($"/api/numbers/{Number}/expectations/{Platform}")).StatusCode);
+        await ExpectAsync(new { displayName = "示例科技" }, HttpStatusCode.OK);
+        await ScanAsync();
+        var alerts = await MismatchesAsync();
+        Assert.Equal(2, alerts.Count);
+        Assert.NotEqual(tenants[0], alerts[1].GetProperty("tenantId").GetString());
+    }
+
+    [Fact]
     public async Task A_platform_that_never_reads_identities_is_not_compared()
     {
         using var put = await _client.PutAsJsonAsync($"/api/numbers/{Number}/expectations/baidu", new { displayName = "示例科技客服" });

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using NumberTrust.Lookups;
 using NumberTrust.Notifications;
-using NumberTrust.Numbers;
 using NumberTrust.Platforms;
 using NumberTrust.Tenants;
 using NumberTrust.Upkeep.Reminders;
@@ -10,11 +9,11 @@ using NumberTrust.Upkeep.Reminders;
 namespace NumberTrust.Upkeep.Expectations;
 
 /// <summary>
-/// After a readable lookup, compares the identity the platform showed with each watching tenant's expectation (or the planned
-/// label of the day) and raises <c>upkeep.display_mismatch</c> once per episode: the episode stays open, silent, while the platform
+/// After a readable lookup, compares the identity the platform showed with the expectation (or the planned label of the day) of
+/// each tenant the number and platform's index row names and raises <c>upkeep.display_mismatch</c> once per episode: the episode stays open, silent, while the platform
 /// keeps differing from the same expectation, and closes when it matches again. Unknown lookups are neither match nor mismatch.
 /// </summary>
-public sealed class DisplayMismatchObserver(NumberStore numbers, ExpectationStore store, TenantStore tenants, EventPublisher events) : ILookupObserver
+public sealed class DisplayMismatchObserver(ExpectationStore store, TenantStore tenants, EventPublisher events) : ILookupObserver
 {
     private const int MaxRounds = 5;
 
@@ -31,8 +30,7 @@ public sealed class DisplayMismatchObserver(NumberStore numbers, ExpectationStor
             return;
         }
 
-        var facts = await numbers.FactsAsync(lookup.Number, cancellationToken);
-        foreach (var tenant in facts?.WatcherList().Select(w => w.TenantId).Distinct(StringComparer.Ordinal) ?? [])
+        foreach (var tenant in await store.TenantsExpectingAsync(lookup.Number, lookup.Platform, cancellationToken))
         {
             await CompareAsync(tenant, lookup, observation.Identity, cancellationToken);
         }

@@ -14,6 +14,32 @@ public sealed class ExpectationStore(StorageAccount storage)
 
     public static string RowOf(string e164, string platform) => e164 + "|" + platform;
 
+    /// <summary>
+    /// The index row of a number and platform (partition = the E.164 number, which no tenant id can be): one property per tenant
+    /// with an expectation there, so a lookup finds whom to compare for with one point read, a 404 for nearly every number.
+    /// </summary>
+    public static string IndexRow(string platform) => "index|" + platform;
+
+    private static string IndexProperty(string tenantId) => "E_" + Lookups.LabelFingerprint.PropertySafe(tenantId);
+
+    /// <summary>The tenants with an expectation for the number on the platform (possibly one just deleted: the caller reads each row).</summary>
+    public async Task<IReadOnlyList<string>> TenantsExpectingAsync(string e164, string platform, CancellationToken cancellationToken)
+    {
+        var found = await Expectations.GetEntityIfExistsAsync<TableEntity>(e164, IndexRow(platform), cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value is not { } row)
+        {
+            return [];
+        }
+
+        return row.Where(p => p.Key.StartsWith("E_", StringComparison.Ordinal) && p.Value is string { Length: > 0 })
+            .Select(p => (string)p.Value).ToList();
+    }
+
+    /// <summary>Marks (or, with false, unmarks) the tenant in the index row; a merge touches only the tenant's own property.</summary>
+    private Task IndexAsync(string tenantId, string e164, string platform, bool expecting, CancellationToken cancellationToken) =>
+        Expectations.UpsertEntityAsync(
+            new TableEntity(e164, IndexRow(platform)) { [IndexProperty(tenantId)] = expecting ? tenantId : "" }, TableUpdateMode.Merge, cancellationToken);
+
     public async Task<ExpectationEntity?> FindAsync(string tenantId, string e164, string platform, CancellationToken cancellationToken)
     {
         var found = await Expectations.GetEntityIfExistsAsync<ExpectationEntity>(tenantId, RowOf(e164, platform), cancellationToken: cancellationToken);
@@ -38,6 +64,10 @@ public sealed class ExpectationStore(StorageAccount storage)
         entity.CertificationProvider = input.CertificationProvider;
         entity.CertificationExpires = input.CertificationExpires is { } day ? DayRange.Text(day) : null;
         entity.UpdatedAt = now;
+        // Index first, on every write: a crash before the row leaves an entry that finds nothing, never a row no lookup finds,
+        // and a write racing a delete's unmarking marks the tenant again.
+        await IndexAsync(tenantId, e164, platform, true, cancellationToken);
+
         try
         {
             var response = existing is null
@@ -85,7 +115,13 @@ public sealed class ExpectationStore(StorageAccount storage)
         {
             // The SDK answers a missing entity with its 404 response rather than an exception.
             var response = await Expectations.DeleteEntityAsync(tenantId, existing.RowKey, ifMatch is null ? ETag.All : existing.ETag, cancellationToken);
-            return response.Status == 404 ? null : SaveOutcome.Updated;
+            if (response.Status == 404)
+            {
+                return null;
+            }
+
+            await IndexAsync(tenantId, e164, platform, false, cancellationToken);
+            return SaveOutcome.Updated;
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
