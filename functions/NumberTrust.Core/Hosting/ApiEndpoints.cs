@@ -40,9 +40,9 @@ public static class ApiEndpoints
         api.MapCallStats();
         api.MapTrust();
         api.MapCustomerReports();
-        api.MapDigestSettings();
         NumberTrust.Upkeep.Expectations.ExpectationsApi.MapExpectations(api);
         NumberTrust.Upkeep.Documents.DocumentsApi.MapDocuments(api);
+        api.MapDigestSettings();
         return api;
     }
 }

@@ -43,14 +43,13 @@ public static class ApiRoutes
     public const string TrustReport = "reports/trust";
     public const string ReportLinks = "report-links";
     public const string ReportLink = "report-links/{linkId}";
-    public const string DigestSettings = "digest-settings";
-    public const string PublicReport = "public/reports/{token}";
-
     public const string NumberExpectation = "numbers/{number}/expectations/{platform}";
     public const string NumberDisplayLabels = "numbers/{number}/display-labels";
     public const string NumberDisplayLabel = "numbers/{number}/display-labels/{labelId}";
     public const string Documents = "documents";
     public const string Document = "documents/{documentId}";
+    public const string DigestSettings = "digest-settings";
+    public const string PublicReport = "public/reports/{token}";
 
     /// <summary>The path a client uses for a resource, e.g. <c>/api/numbers/+8613800138000</c>.</summary>
     public static string PathOf(string relative) => "/" + Prefix + "/" + relative;

@@ -77,11 +77,6 @@ public static class FunctionNames
     public const string RevokeReportLink = nameof(RevokeReportLink);
     public const string PostPublicReport = nameof(PostPublicReport);
 
-    public const string GetDigestSettings = nameof(GetDigestSettings);
-    public const string PutDigestSettings = nameof(PutDigestSettings);
-    public const string DigestTimer = nameof(DigestTimer);
-    public const string ComposeDigest = nameof(ComposeDigest);
-
     public const string PutExpectation = nameof(PutExpectation);
     public const string GetExpectation = nameof(GetExpectation);
     public const string DeleteExpectation = nameof(DeleteExpectation);
@@ -94,4 +89,9 @@ public static class FunctionNames
     public const string PutDocument = nameof(PutDocument);
     public const string DeleteDocument = nameof(DeleteDocument);
     public const string UpkeepReminderTimer = nameof(UpkeepReminderTimer);
+
+    public const string GetDigestSettings = nameof(GetDigestSettings);
+    public const string PutDigestSettings = nameof(PutDigestSettings);
+    public const string DigestTimer = nameof(DigestTimer);
+    public const string ComposeDigest = nameof(ComposeDigest);
 }
