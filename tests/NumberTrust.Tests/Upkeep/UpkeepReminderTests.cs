@@ -181,6 +181,21 @@ public sealed class UpkeepReminderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_number_the_tenant_removed_gets_no_certification_or_label_reminders()
+    {
+        using var put = await _client.PutAsJsonAsync($"/api/numbers/{Number}/expectations/baidu-haoma", new { displayName = "示例科技客服", certificationExpires = "2026-12-08" });
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        using var label = await _client.PostAsJsonAsync($"/api/numbers/{Number}/display-labels", new { platform = "baidu-haoma", label = "双12专线", start = "2026-12-12", end = "2026-12-12" });
+        Assert.Equal(HttpStatusCode.Created, label.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync("/api/numbers/" + Number)).StatusCode);
+
+        await TickAtAsync(Noon(2026, 12, 8));
+        await TickAtAsync(Noon(2026, 12, 14));
+        Assert.Empty(await AlertsAsync("upkeep.certification_expiring"));
+        Assert.Empty(await AlertsAsync("upkeep.display_label_reminder"));
+    }
+
+    [Fact]
     public async Task A_planned_display_label_is_announced_7_days_ahead_and_switched_back_after_its_end()
     {
         using var created = await _client.PostAsJsonAsync($"/api/numbers/{Number}/display-labels", new { platform = "baidu-haoma", label = "示例商城-双11专线", start = "2026-11-11", end = "2026-11-12" });

@@ -67,7 +67,8 @@ public sealed partial class UpkeepReminderScheduler(
         await foreach (var expectation in expectations.WithExpiryAsync(tenantId, cancellationToken))
         {
             if (UpkeepInput.Parse(expectation.CertificationExpires) is not { } expires
-                || ExpiryReminder.Due(today, expires, UpkeepInput.Parse(expectation.RemindedFor), expectation.RemindedThreshold) is not { } threshold)
+                || ExpiryReminder.Due(today, expires, UpkeepInput.Parse(expectation.RemindedFor), expectation.RemindedThreshold) is not { } threshold
+                || !await RegisteredAsync(tenantId, expectation.Number, cancellationToken))
             {
                 continue;
             }
@@ -90,7 +91,7 @@ public sealed partial class UpkeepReminderScheduler(
                 continue;
             }
 
-            if (LabelReminder(label, today) is not { } reminder)
+            if (LabelReminder(label, today) is not { } reminder || !await RegisteredAsync(tenantId, label.Number, cancellationToken))
             {
                 continue;
             }
@@ -148,6 +149,10 @@ public sealed partial class UpkeepReminderScheduler(
 
         return today >= start.AddDays(-LabelLeadDays) && today < start && Armed(label.UpcomingSentFor, start) ? "upcoming" : null;
     }
+
+    /// <summary>A number the tenant removed keeps its expectations and labels (a re-registration finds them) but gets no reminders.</summary>
+    private async Task<bool> RegisteredAsync(string tenantId, string e164, CancellationToken cancellationToken) =>
+        await numbers.FindAsync(tenantId, e164, cancellationToken) is not null;
 
     /// <summary>Inside the window and not yet checked for this start: scan now rather than wait for the number's cadence.</summary>
     public static bool NeedsStartCheck(PlannedLabelEntity label, DateOnly today) =>
