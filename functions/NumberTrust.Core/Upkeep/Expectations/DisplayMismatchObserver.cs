@@ -10,8 +10,9 @@ namespace NumberTrust.Upkeep.Expectations;
 
 /// <summary>
 /// After a readable lookup, compares the identity the platform showed with the expectation (or the planned label of the day) of
-/// each tenant the number and platform's index row names and raises <c>upkeep.display_mismatch</c> once per episode: the episode stays open, silent, while the platform
-/// keeps differing from the same expectation, and closes when it matches again. Unknown lookups are neither match nor mismatch.
+/// each tenant the number and platform's index row names, and raises <c>upkeep.display_mismatch</c> once per episode: the episode
+/// stays open, silent, while the platform keeps differing from the same expectation, and closes when it matches again. Unknown
+/// lookups are neither match nor mismatch.
 /// </summary>
 public sealed class DisplayMismatchObserver(ExpectationStore store, TenantStore tenants, EventPublisher events) : ILookupObserver
 {
