@@ -69,6 +69,9 @@ var tableNames = [
   'UpkeepTrust'
   'UpkeepReports'
   'Digests'
+  'UpkeepExpectations'
+  'UpkeepDisplayLabels'
+  'UpkeepDocuments'
 ]
 var queueNames = [
   'scan-plans'

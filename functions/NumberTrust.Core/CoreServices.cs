@@ -122,6 +122,11 @@ public static class CoreServices
         services.AddSingleton<NumberTrust.Upkeep.Reports.ReportRateLimiter>();
         services.AddSingleton<NumberTrust.Upkeep.Reports.ReportLinkStore>();
         services.AddSingleton<NumberTrust.Upkeep.Reports.CustomerReportService>();
+        services.AddSingleton<NumberTrust.Upkeep.Expectations.ExpectationStore>();
+        services.AddSingleton<NumberTrust.Upkeep.Expectations.DisplayMismatchObserver>();
+        services.AddSingleton<ILookupObserver>(sp => sp.GetRequiredService<NumberTrust.Upkeep.Expectations.DisplayMismatchObserver>());
+        services.AddSingleton<NumberTrust.Upkeep.Documents.DocumentStore>();
+        services.AddSingleton<NumberTrust.Upkeep.Reminders.UpkeepReminderScheduler>();
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestStore>();
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestCollector>();
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestScheduler>();

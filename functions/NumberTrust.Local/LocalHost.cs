@@ -28,6 +28,7 @@ public static class LocalHost
             [ScheduleSettings.ScanPlanner] = builder.Configuration[ScheduleSettings.ScanPlanner] ?? "0 * * * * *",
             [ScheduleSettings.AppealSweep] = builder.Configuration[ScheduleSettings.AppealSweep] ?? "0 */5 * * * *",
             [ScheduleSettings.Digest] = builder.Configuration[ScheduleSettings.Digest] ?? "0 */15 * * * *",
+            [ScheduleSettings.UpkeepReminders] = builder.Configuration[ScheduleSettings.UpkeepReminders] ?? "0 5 * * * *",
         });
 
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -21,6 +21,9 @@ public sealed record NumberScript(IReadOnlyList<ScriptPhase> Phases, string? Lay
 
     public static NumberScript Labeled(string text, int? count = null, string? sourceApp = null) => new([new ScriptPhase(Label: new SimLabel(text, count, sourceApp))]);
 
+    /// <summary>A verified business name (百度号码认证's 企业认证 card): the number's displayed identity, not a label.</summary>
+    public static NumberScript Certified(string displayName) => Labeled(displayName).WithLayout("verified");
+
     /// <summary>Becomes labeled once <paramref name="afterLookups"/> lookups were answered.</summary>
     public NumberScript ThenLabeled(int afterLookups, string text, int? count = null, string? sourceApp = null) =>
         this with { Phases = [.. Phases, new ScriptPhase(afterLookups, null, new SimLabel(text, count, sourceApp))] };

@@ -132,6 +132,8 @@ module settings 'app-settings.bicep' = {
       AppealSweepSchedule: '0 */15 * * * *'
       // Digest times are whole minutes a tenant picks; a tick every 15 minutes sends each within a quarter hour of it.
       DigestSchedule: '0 */15 * * * *'
+      // Reminders are per tenant-local day; an hourly tick sends each within the hour after local midnight.
+      UpkeepReminderSchedule: '0 5 * * * *'
       // Plan a tick's 16 shards 2 at a time: each gets the instance's whole planner concurrency and ends within the function
       // timeout even when 1,000,000 numbers are due at once (the default, 16 at once, is for Azurite; see ScanOptions).
       Scanning__PlannerShardsInFlight: '2'

@@ -40,6 +40,8 @@ public static class ApiEndpoints
         api.MapCallStats();
         api.MapTrust();
         api.MapCustomerReports();
+        NumberTrust.Upkeep.Expectations.ExpectationsApi.MapExpectations(api);
+        NumberTrust.Upkeep.Documents.DocumentsApi.MapDocuments(api);
         api.MapDigestSettings();
         return api;
     }

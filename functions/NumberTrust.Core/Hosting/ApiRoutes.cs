@@ -43,6 +43,11 @@ public static class ApiRoutes
     public const string TrustReport = "reports/trust";
     public const string ReportLinks = "report-links";
     public const string ReportLink = "report-links/{linkId}";
+    public const string NumberExpectation = "numbers/{number}/expectations/{platform}";
+    public const string NumberDisplayLabels = "numbers/{number}/display-labels";
+    public const string NumberDisplayLabel = "numbers/{number}/display-labels/{labelId}";
+    public const string Documents = "documents";
+    public const string Document = "documents/{documentId}";
     public const string DigestSettings = "digest-settings";
     public const string PublicReport = "public/reports/{token}";
 

@@ -77,6 +77,19 @@ public static class FunctionNames
     public const string RevokeReportLink = nameof(RevokeReportLink);
     public const string PostPublicReport = nameof(PostPublicReport);
 
+    public const string PutExpectation = nameof(PutExpectation);
+    public const string GetExpectation = nameof(GetExpectation);
+    public const string DeleteExpectation = nameof(DeleteExpectation);
+    public const string CreateDisplayLabel = nameof(CreateDisplayLabel);
+    public const string ListDisplayLabels = nameof(ListDisplayLabels);
+    public const string DeleteDisplayLabel = nameof(DeleteDisplayLabel);
+    public const string CreateDocument = nameof(CreateDocument);
+    public const string ListDocuments = nameof(ListDocuments);
+    public const string GetDocument = nameof(GetDocument);
+    public const string PutDocument = nameof(PutDocument);
+    public const string DeleteDocument = nameof(DeleteDocument);
+    public const string UpkeepReminderTimer = nameof(UpkeepReminderTimer);
+
     public const string GetDigestSettings = nameof(GetDigestSettings);
     public const string PutDigestSettings = nameof(PutDigestSettings);
     public const string DigestTimer = nameof(DigestTimer);

@@ -44,6 +44,7 @@ public static class FunctionTable
         Timer<ScanPlanner>(FunctionNames.ScanPlannerTimer, ScheduleSettings.ScanPlanner, (h, tick, ct) => h.TickAsync(tick, ct)),
         Timer<Appeals.AppealSweeper>(FunctionNames.AppealSweepTimer, ScheduleSettings.AppealSweep, (h, tick, ct) => h.SweepAsync(tick, ct)),
         Timer<Notifications.Digests.DigestScheduler>(FunctionNames.DigestTimer, ScheduleSettings.Digest, (h, tick, ct) => h.TickAsync(tick, ct)),
+        Timer<Upkeep.Reminders.UpkeepReminderScheduler>(FunctionNames.UpkeepReminderTimer, ScheduleSettings.UpkeepReminders, (h, tick, ct) => h.TickAsync(tick, ct)),
     ];
 
     public static QueueFunction Queue(string name) =>

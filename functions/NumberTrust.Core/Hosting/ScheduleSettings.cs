@@ -12,6 +12,9 @@ public static class ScheduleSettings
     /// <summary>How often the digest timer looks for tenants whose daily digest is due.</summary>
     public const string Digest = "DigestSchedule";
 
+    /// <summary>How often the upkeep reminder timer looks for due expiry and display-label reminders.</summary>
+    public const string UpkeepReminders = "UpkeepReminderSchedule";
+
     /// <summary>The expression the Functions timer trigger resolves from an app setting.</summary>
     public static string Expression(string setting) => "%" + setting + "%";
 }

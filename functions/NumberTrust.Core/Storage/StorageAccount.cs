@@ -37,6 +37,10 @@ public static class TableNames
 
     public const string Digests = "Digests";
 
+    public const string UpkeepExpectations = "UpkeepExpectations";
+    public const string UpkeepDisplayLabels = "UpkeepDisplayLabels";
+    public const string UpkeepDocuments = "UpkeepDocuments";
+
     // One name per line from here on, so features adding tables do not touch the same line.
     public static readonly IReadOnlyList<string> All =
     [
@@ -47,6 +51,9 @@ public static class TableNames
         UpkeepTrust,
         UpkeepReports,
         Digests,
+        UpkeepExpectations,
+        UpkeepDisplayLabels,
+        UpkeepDocuments,
     ];
 }
 

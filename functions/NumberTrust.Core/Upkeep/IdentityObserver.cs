@@ -122,7 +122,7 @@ public sealed class IdentityObserver(StorageAccount storage, EventPublisher even
             ["checkedAt"] = lookup.CheckedAt.ToString("O", CultureInfo.InvariantCulture),
         });
 
-    private static JsonObject? Json(DisplayedIdentity? identity) => identity is null
+    internal static JsonObject? Json(DisplayedIdentity? identity) => identity is null
         ? null
         : new JsonObject { ["displayName"] = identity.DisplayName, ["verificationSource"] = identity.VerificationSource, ["certified"] = identity.Certified };
 }

@@ -32,6 +32,7 @@ public sealed class TemplateTests(CompiledTemplate compiled)
         "Scanning__PlannerShardsInFlight",
         "AppealSweepSchedule",
         "DigestSchedule",
+        "UpkeepReminderSchedule",
     ];
 
     public static TheoryData<string> AppIdentityRoles =>

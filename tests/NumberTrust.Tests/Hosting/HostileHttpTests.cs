@@ -37,6 +37,9 @@ public sealed class HostileHttpTests : IAsyncLifetime
                      ("PUT", "/api/numbers/13800138000", "application/json"),
                      ("POST", "/api/numbers/import", "text/csv"),
                      ("PUT", "/api/peak-windows", "application/json"),
+                     ("PUT", "/api/numbers/13800138000/expectations/baidu-haoma", "application/json"),
+                     ("POST", "/api/numbers/13800138000/display-labels", "application/json"),
+                     ("POST", "/api/documents", "application/json"),
                  })
         {
             var request = $"{method} {path} HTTP/1.1\r\nHost: {_address.Authority}\r\n{ApiHeaders.ApiKey}: {_key}\r\nContent-Type: {type}\r\n" +

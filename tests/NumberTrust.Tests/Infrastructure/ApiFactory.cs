@@ -39,6 +39,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             [ScheduleSettings.ScanPlanner] = "0 0 0 1 1 *",
             [ScheduleSettings.AppealSweep] = "0 0 0 1 1 *",
             [ScheduleSettings.Digest] = "0 0 0 1 1 *",
+            [ScheduleSettings.UpkeepReminders] = "0 0 0 1 1 *",
             ["Queues:MaxPollingInterval"] = "00:00:00.250",
             ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("NT_TEST_LOGLEVEL") ?? "Warning",
             // Tests that look at the alerts queue need its messages left there; delivery tests turn the dispatcher back on.

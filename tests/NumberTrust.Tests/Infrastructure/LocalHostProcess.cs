@@ -77,6 +77,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["ScanPlannerSchedule"] = "0 0 0 1 1 *",
             ["DigestSchedule"] = "0 0 0 1 1 *",
+            ["UpkeepReminderSchedule"] = "0 0 0 1 1 *",
             ["AzureWebJobs.PlanScanShard.Disabled"] = "true",
             ["AzureWebJobs.PullSchedulesForward.Disabled"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
