@@ -83,6 +83,7 @@ public static class CoreServices
         services.AddSingleton<AppealStore>();
         services.AddSingleton<ILookupObserver, AppealVerifier>();
         services.AddCheckedOptions<AppealsOptions>(configuration, AppealsOptions.Section);
+        services.AddCheckedOptions<AppealVerificationOptions>(configuration, AppealsOptions.Section);
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AppealsOptions>, AppealsOptionsValidator>();
         services.AddSingleton<AppealRoutes>();
         services.AddSingleton<AppealSweeper>();
