@@ -26,7 +26,10 @@ public sealed record AppealRoute(
     int? TurnaroundWorkingDays,
     int? FrequencyLimitDays,
     string Language,
-    string? Notes)
+    string? Notes,
+    string? ApiUrl = null,
+    string? ApiAuthHeaderName = null,
+    string? ApiSecretSetting = null)
 {
     /// <summary>When an appeal submitted at <paramref name="submittedAt"/> is past the typical turnaround (Saturdays and Sundays do not count).</summary>
     public DateTimeOffset? DueAt(DateTimeOffset submittedAt)
@@ -75,6 +78,15 @@ public sealed class AppealRouteOptions
 
     /// <summary>The language of the appeal text (zh-CN or en-US).</summary>
     public string? Language { get; set; }
+
+    /// <summary>Api channel: the vendor's remediation endpoint the appeal is POSTed to as JSON (absolute http(s) URL).</summary>
+    public string? ApiUrl { get; set; }
+
+    /// <summary>Api channel: the header that carries the secret (e.g. <c>Authorization</c>, <c>X-Api-Key</c>); empty = no auth header.</summary>
+    public string? ApiAuthHeaderName { get; set; }
+
+    /// <summary>Api channel: the name of the app setting holding the header's value (a Key Vault reference in Azure), never the secret itself.</summary>
+    public string? ApiSecretSetting { get; set; }
 }
 
 /// <summary>Section <c>Appeals</c>: per-platform overrides of the appeal facts.</summary>
@@ -86,6 +98,9 @@ public sealed class AppealsOptions
 
     /// <summary>A submitted appeal the platform has not settled this many days after submission is closed as Expired.</summary>
     public int ExpireAfterDays { get; set; } = 60;
+
+    /// <summary>How the Email and Api channels send and retry (<c>Appeals:Channels</c>).</summary>
+    public AppealChannelOptions Channels { get; set; } = new();
 }
 
 /// <summary>Checks the overrides: known channels, evidence kinds, languages and absolute URLs, so a typo shows in health.</summary>
@@ -99,6 +114,7 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
             problems.Add($"Appeals:ExpireAfterDays is {options.ExpireAfterDays}; it must be 1 to 3650 days.");
         }
 
+        problems.AddRange(options.Channels.Problems());
         foreach (var (platform, route) in options.Routes)
         {
             if (route.Channel is { } channel && !Enum.TryParse<AppealChannel>(channel, ignoreCase: true, out _))
@@ -122,6 +138,11 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
             if (route.Url is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
             {
                 problems.Add($"Appeals:Routes:{platform}:Url '{url}' is not an absolute URL.");
+            }
+
+            if (route.ApiUrl is { Length: > 0 } apiUrl && !AppealRoutes.IsHttpUrl(apiUrl))
+            {
+                problems.Add($"Appeals:Routes:{platform}:ApiUrl '{apiUrl}' is not an absolute http or https URL.");
             }
         }
 
@@ -182,8 +203,14 @@ public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatf
             TurnaroundWorkingDays = o.TurnaroundWorkingDays is null ? route.TurnaroundWorkingDays : NullIfZero(o.TurnaroundWorkingDays.Value),
             FrequencyLimitDays = o.FrequencyLimitDays is null ? route.FrequencyLimitDays : NullIfZero(o.FrequencyLimitDays.Value),
             Language = o.Language ?? route.Language,
+            ApiUrl = o.ApiUrl is null ? route.ApiUrl : NullIfEmpty(o.ApiUrl),
+            ApiAuthHeaderName = o.ApiAuthHeaderName is null ? route.ApiAuthHeaderName : NullIfEmpty(o.ApiAuthHeaderName),
+            ApiSecretSetting = o.ApiSecretSetting is null ? route.ApiSecretSetting : NullIfEmpty(o.ApiSecretSetting),
         };
     }
+
+    internal static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     private string ConfiguredNote(string platform) =>
         platforms.PlatformIds.Contains(platform, StringComparer.Ordinal) && platforms.Options(platform).AppealChannel is { Length: > 0 } channel

@@ -81,4 +81,6 @@ public static class FunctionNames
     public const string PutDigestSettings = nameof(PutDigestSettings);
     public const string DigestTimer = nameof(DigestTimer);
     public const string ComposeDigest = nameof(ComposeDigest);
+
+    public const string SendAppeal = nameof(SendAppeal);
 }

@@ -1,3 +1,4 @@
+using Azure.Storage.Queues.Models;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using NumberTrust.Functions.Hosting;
@@ -60,4 +61,8 @@ public sealed class AppealFunctions(ApiEndpointTable endpoints, TimeProvider tim
     [Function(FunctionNames.GetAppealReport)]
     public Task<IResult> GetAppealReport([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.AppealReport)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.GetAppealReport, request);
+
+    [Function(FunctionNames.SendAppeal)]
+    public Task SendAppeal([QueueTrigger(QueueNames.AppealSends)] QueueMessage message, FunctionContext context, CancellationToken cancellationToken) =>
+        FunctionTable.RunQueueAsync(FunctionNames.SendAppeal, context.InstanceServices, QueueMessageContext.From(message), cancellationToken);
 }
