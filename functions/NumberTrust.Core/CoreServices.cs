@@ -130,6 +130,8 @@ public static class CoreServices
         // Appeal channels: Email and Api sends in the background, route edits by the admin API.
         services.AddSingleton<AppealSender>();
         services.AddSingleton<RemediationApiClient>();
+        services.AddSingleton<AppealRouteEdits>();
+        services.AddHostedService<AppealRouteRefresher>();
         services.AddHttpClient(RemediationApiClient.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false });
         return services;

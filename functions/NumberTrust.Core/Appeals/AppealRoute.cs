@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using NumberTrust.Hosting;
 using NumberTrust.Platforms;
 
 namespace NumberTrust.Appeals;
@@ -28,8 +30,9 @@ public sealed record AppealRoute(
     string Language,
     string? Notes,
     string? ApiUrl = null,
-    string? ApiAuthHeaderName = null,
-    string? ApiSecretSetting = null)
+    // Configuration detail for admins (GET /api/platforms/{platform}/appeal-route), not for tenants' platform list.
+    [property: JsonIgnore] string? ApiAuthHeaderName = null,
+    [property: JsonIgnore] string? ApiSecretSetting = null)
 {
     /// <summary>When an appeal submitted at <paramref name="submittedAt"/> is past the typical turnaround (Saturdays and Sundays do not count).</summary>
     public DateTimeOffset? DueAt(DateTimeOffset submittedAt)
@@ -87,6 +90,48 @@ public sealed class AppealRouteOptions
 
     /// <summary>Api channel: the name of the app setting holding the header's value (a Key Vault reference in Azure), never the secret itself.</summary>
     public string? ApiSecretSetting { get; set; }
+
+    /// <summary>What is wrong with these overrides, by field: unknown channel, evidence kind or language, URLs that are not absolute.</summary>
+    public IEnumerable<(string Field, string Message)> Problems()
+    {
+        if (Channel is { } channel && (!Enum.TryParse<AppealChannel>(channel, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(channel, out _)))
+        {
+            yield return (nameof(Channel), $"'{Display.Shorten(channel)}' must be Portal, Email or Api.");
+        }
+
+        foreach (var (field, value) in new[] { (nameof(RequiredEvidence), RequiredEvidence), (nameof(OptionalEvidence), OptionalEvidence) })
+        {
+            foreach (var kind in AppealRoutes.SplitKinds(value).Where(k => !EvidenceKinds.IsKnown(k)))
+            {
+                yield return (field, $"holds '{Display.Shorten(kind)}', which is not one of {string.Join(", ", EvidenceKinds.All)}.");
+            }
+        }
+
+        if (Language is { } language && !AppealRoutes.Languages.Contains(language))
+        {
+            yield return (nameof(Language), $"'{Display.Shorten(language)}' must be one of {string.Join(", ", AppealRoutes.Languages)}.");
+        }
+
+        if (Url is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        {
+            yield return (nameof(Url), $"'{Display.Shorten(url)}' is not an absolute URL.");
+        }
+
+        if (ApiUrl is { Length: > 0 } apiUrl && !AppealRoutes.IsHttpUrl(apiUrl))
+        {
+            yield return (nameof(ApiUrl), $"'{Display.Shorten(apiUrl)}' is not an absolute http or https URL.");
+        }
+
+        if (TurnaroundWorkingDays is < 0 or > 365)
+        {
+            yield return (nameof(TurnaroundWorkingDays), "must be between 0 and 365.");
+        }
+
+        if (FrequencyLimitDays is < 0 or > 3650)
+        {
+            yield return (nameof(FrequencyLimitDays), "must be between 0 and 3650.");
+        }
+    }
 }
 
 /// <summary>Section <c>Appeals</c>: per-platform overrides of the appeal facts.</summary>
@@ -117,33 +162,7 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
         problems.AddRange(options.Channels.Problems());
         foreach (var (platform, route) in options.Routes)
         {
-            if (route.Channel is { } channel && !Enum.TryParse<AppealChannel>(channel, ignoreCase: true, out _))
-            {
-                problems.Add($"Appeals:Routes:{platform}:Channel '{channel}' must be Portal, Email or Api.");
-            }
-
-            foreach (var (field, value) in new[] { ("RequiredEvidence", route.RequiredEvidence), ("OptionalEvidence", route.OptionalEvidence) })
-            {
-                foreach (var kind in AppealRoutes.SplitKinds(value).Where(k => !EvidenceKinds.IsKnown(k)))
-                {
-                    problems.Add($"Appeals:Routes:{platform}:{field} holds '{kind}', which is not one of {string.Join(", ", EvidenceKinds.All)}.");
-                }
-            }
-
-            if (route.Language is { } language && !AppealRoutes.Languages.Contains(language))
-            {
-                problems.Add($"Appeals:Routes:{platform}:Language '{language}' must be one of {string.Join(", ", AppealRoutes.Languages)}.");
-            }
-
-            if (route.Url is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
-            {
-                problems.Add($"Appeals:Routes:{platform}:Url '{url}' is not an absolute URL.");
-            }
-
-            if (route.ApiUrl is { Length: > 0 } apiUrl && !AppealRoutes.IsHttpUrl(apiUrl))
-            {
-                problems.Add($"Appeals:Routes:{platform}:ApiUrl '{apiUrl}' is not an absolute http or https URL.");
-            }
+            problems.AddRange(route.Problems().Select(p => $"Appeals:Routes:{platform}:{p.Field} {p.Message}"));
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
@@ -152,10 +171,10 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
 
 /// <summary>
 /// The appeal facts of every platform: defaults from the facts sheet (docs/platforms.md, "Appeal channels"), overridden per field
-/// by <c>Appeals:Routes:&lt;platform&gt;</c>. A platform the sheet has no channel for gets a Portal route without URL or limits,
+/// by <c>Appeals:Routes:&lt;platform&gt;</c>, then by the admin API's edit (<see cref="AppealRouteEdits"/>). A platform the sheet has no channel for gets a Portal route without URL or limits,
 /// noting the JSON adapter's <c>AppealChannel</c> setting when it has one.
 /// </summary>
-public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatformAdapterRegistry platforms)
+public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatformAdapterRegistry platforms, AppealRouteEdits edits)
 {
     public static readonly IReadOnlyList<string> Languages = ["zh-CN", "en-US"];
 
@@ -188,26 +207,39 @@ public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatf
         var route = Defaults.TryGetValue(platform, out var known)
             ? known
             : new AppealRoute(platform, AppealChannel.Portal, null, null, [], [], null, null, "en-US", ConfiguredNote(platform));
-        if (!options.CurrentValue.Routes.TryGetValue(platform, out var o))
+        if (options.CurrentValue.Routes.TryGetValue(platform, out var configured))
         {
-            return route;
+            route = Apply(route, configured);
         }
 
-        return route with
-        {
-            Channel = o.Channel is { } c && Enum.TryParse<AppealChannel>(c, ignoreCase: true, out var channel) ? channel : route.Channel,
-            Url = o.Url is null ? route.Url : NullIfEmpty(o.Url),
-            EmailAddress = o.EmailAddress is null ? route.EmailAddress : NullIfEmpty(o.EmailAddress),
-            RequiredEvidence = o.RequiredEvidence is null ? route.RequiredEvidence : SplitKinds(o.RequiredEvidence),
-            OptionalEvidence = o.OptionalEvidence is null ? route.OptionalEvidence : SplitKinds(o.OptionalEvidence),
-            TurnaroundWorkingDays = o.TurnaroundWorkingDays is null ? route.TurnaroundWorkingDays : NullIfZero(o.TurnaroundWorkingDays.Value),
-            FrequencyLimitDays = o.FrequencyLimitDays is null ? route.FrequencyLimitDays : NullIfZero(o.FrequencyLimitDays.Value),
-            Language = o.Language ?? route.Language,
-            ApiUrl = o.ApiUrl is null ? route.ApiUrl : NullIfEmpty(o.ApiUrl),
-            ApiAuthHeaderName = o.ApiAuthHeaderName is null ? route.ApiAuthHeaderName : NullIfEmpty(o.ApiAuthHeaderName),
-            ApiSecretSetting = o.ApiSecretSetting is null ? route.ApiSecretSetting : NullIfEmpty(o.ApiSecretSetting),
-        };
+        // Edits made through the admin API (Table Storage) come last: they are what an operator changed on purpose.
+        return edits.Find(platform) is { } edited ? Apply(route, edited.Options) : route;
     }
+
+    /// <summary>The route without the admin API's edit: defaults overridden by <c>Appeals:Routes</c> only.</summary>
+    public AppealRoute Configured(string platform)
+    {
+        var route = Defaults.TryGetValue(platform, out var known)
+            ? known
+            : new AppealRoute(platform, AppealChannel.Portal, null, null, [], [], null, null, "en-US", ConfiguredNote(platform));
+        return options.CurrentValue.Routes.TryGetValue(platform, out var configured) ? Apply(route, configured) : route;
+    }
+
+    /// <summary>Overrides the set fields of <paramref name="o"/>; an empty text or 0 means "none", null keeps the route's value.</summary>
+    public static AppealRoute Apply(AppealRoute route, AppealRouteOptions o) => route with
+    {
+        Channel = o.Channel is { } c && Enum.TryParse<AppealChannel>(c, ignoreCase: true, out var channel) ? channel : route.Channel,
+        Url = o.Url is null ? route.Url : NullIfEmpty(o.Url),
+        EmailAddress = o.EmailAddress is null ? route.EmailAddress : NullIfEmpty(o.EmailAddress),
+        RequiredEvidence = o.RequiredEvidence is null ? route.RequiredEvidence : SplitKinds(o.RequiredEvidence),
+        OptionalEvidence = o.OptionalEvidence is null ? route.OptionalEvidence : SplitKinds(o.OptionalEvidence),
+        TurnaroundWorkingDays = o.TurnaroundWorkingDays is null ? route.TurnaroundWorkingDays : NullIfZero(o.TurnaroundWorkingDays.Value),
+        FrequencyLimitDays = o.FrequencyLimitDays is null ? route.FrequencyLimitDays : NullIfZero(o.FrequencyLimitDays.Value),
+        Language = o.Language ?? route.Language,
+        ApiUrl = o.ApiUrl is null ? route.ApiUrl : NullIfEmpty(o.ApiUrl),
+        ApiAuthHeaderName = o.ApiAuthHeaderName is null ? route.ApiAuthHeaderName : NullIfEmpty(o.ApiAuthHeaderName),
+        ApiSecretSetting = o.ApiSecretSetting is null ? route.ApiSecretSetting : NullIfEmpty(o.ApiSecretSetting),
+    };
 
     internal static bool IsHttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);

@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
 
@@ -29,6 +30,7 @@ public sealed class AppealSendEntity : ITableEntity
 
     public ETag ETag { get; set; }
 
+    [IgnoreDataMember]
     public string AppealId => RowKey[RowPrefix.Length..];
 
     /// <summary>Email or Api.</summary>
@@ -62,6 +64,7 @@ public sealed class AppealSendEntity : ITableEntity
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    [IgnoreDataMember]
     public AppealSendStatus State => Enum.Parse<AppealSendStatus>(Status);
 
     public static string RowOf(string appealId) => RowPrefix + appealId;

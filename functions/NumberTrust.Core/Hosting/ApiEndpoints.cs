@@ -41,6 +41,7 @@ public static class ApiEndpoints
         api.MapTrust();
         api.MapCustomerReports();
         api.MapDigestSettings();
+        api.MapAppealRoutes();
         return api;
     }
 }

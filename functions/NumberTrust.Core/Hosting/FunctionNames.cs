@@ -83,4 +83,6 @@ public static class FunctionNames
     public const string ComposeDigest = nameof(ComposeDigest);
 
     public const string SendAppeal = nameof(SendAppeal);
+    public const string GetAppealRoute = nameof(GetAppealRoute);
+    public const string PutAppealRoute = nameof(PutAppealRoute);
 }
