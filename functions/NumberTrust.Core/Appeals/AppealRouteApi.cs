@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using NumberTrust.Hosting;
+using NumberTrust.Notifications.Email;
 using NumberTrust.Platforms;
 using NumberTrust.Tenants;
 
@@ -102,7 +103,7 @@ public static class AppealRouteApi
             }
         }
 
-        if (options.EmailAddress is { Length: > 0 } address && !LooksLikeAddress(address))
+        if (options.EmailAddress is { Length: > 0 } address && !EmailOptionsValidator.LooksLikeAddress(address))
         {
             errors["emailAddress"] = ["emailAddress must be an email address."];
         }
@@ -161,12 +162,6 @@ public static class AppealRouteApi
                 edit.OptionalEvidence is null ? null : AppealRoutes.SplitKinds(edit.OptionalEvidence),
                 edit.TurnaroundWorkingDays, edit.FrequencyLimitDays, edit.Language, edit.ApiUrl, edit.ApiAuthHeaderName, edit.ApiSecretSetting);
         return new AppealRouteView(platform, AppealRouteDetails.Of(effective), request, edit?.UpdatedAt, AppealRouteDetails.Of(configured));
-    }
-
-    private static bool LooksLikeAddress(string value)
-    {
-        var at = value.IndexOf('@', StringComparison.Ordinal);
-        return at > 0 && at == value.LastIndexOf('@') && at < value.Length - 1 && !value.Any(char.IsWhiteSpace);
     }
 
     private static NotFoundProblem NotFound(string platform) => Problems.NotFound($"Platform '{Display.Shorten(platform)}' does not exist.");
