@@ -64,16 +64,10 @@ public sealed partial class AppealSender(
         }
     }
 
-    public async Task<AppealSendEntity?> FindAsync(string tenantId, string appealId, CancellationToken cancellationToken)
-    {
-        var row = await Table.GetEntityIfExistsAsync<AppealSendEntity>(tenantId, AppealSendEntity.RowOf(appealId), cancellationToken: cancellationToken);
-        return row.HasValue ? row.Value : null;
-    }
-
     public async Task SendAsync(QueueMessageContext message, CancellationToken cancellationToken)
     {
         var request = QueueMessageJson.Deserialize<AppealSendMessage>(message.Body, AppealSendMessage.CurrentVersion);
-        var send = await FindAsync(request.TenantId, request.AppealId, cancellationToken);
+        var send = await appeals.SendAsync(request.TenantId, request.AppealId, cancellationToken);
         var now = clock.GetUtcNow();
         if (send is null || send.State is AppealSendStatus.Done or AppealSendStatus.Failed || send.Attempt != request.Attempt ||
             (send.ClaimedUntil > now && send.ClaimedBy != message.Id))

@@ -306,6 +306,13 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock, Even
         return (AppealWriteOutcome.Done, appeal);
     }
 
+    /// <summary>The appeal's Email/Api channel send, if it was submitted on such a route.</summary>
+    public async Task<AppealSendEntity?> SendAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<AppealSendEntity>(tenantId, AppealSendEntity.RowOf(id), cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
+    }
+
     /// <summary>When the number was last submitted on the platform by this tenant, and by which appeal.</summary>
     public async Task<(DateTimeOffset SubmittedAt, string AppealId)?> LastSubmissionAsync(
         string tenantId, string number, string platform, CancellationToken cancellationToken)

@@ -412,8 +412,9 @@ public static class AppealsApi
     {
         var route = routes.For(appeal.Platform);
         var last = appeal.SubmittedAt is null ? await store.LastSubmissionAsync(appeal.PartitionKey, appeal.Number, appeal.Platform, cancellationToken) : null;
+        var send = appeal.SubmittedAt is null ? null : await store.SendAsync(appeal.PartitionKey, appeal.Id, cancellationToken);
         return AppealView.Of(appeal, await store.TransitionsAsync(appeal.PartitionKey, appeal.Id, cancellationToken), route, clock.GetUtcNow(),
-            AppealPacket.For(appeal, route, last?.SubmittedAt));
+            AppealPacket.For(appeal, route, last?.SubmittedAt)) with { Send = AppealSendView.Of(send) };
     }
 
     /// <summary>

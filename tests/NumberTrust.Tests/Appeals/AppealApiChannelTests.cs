@@ -32,6 +32,10 @@ public sealed class AppealApiChannelTests : IAsyncLifetime
         Assert.Equal("Submitted", submitted.GetProperty("status").GetString());
         var appeal = await _host.WaitForAsync(id, a => a.GetProperty("status").GetString() == "InReview", "InReview");
         Assert.Equal("TKT-360-0042", appeal.GetProperty("ticketNumber").GetString());
+        var send = appeal.GetProperty("send");
+        Assert.Equal("Done", send.GetProperty("status").GetString());
+        Assert.StartsWith("rem_", send.GetProperty("operationId").GetString());
+        Assert.True(send.GetProperty("polls").GetInt32() >= 2);
         var body = Assert.Single(Vendor.Submissions);
         Assert.Equal(id, body["appealId"]!.GetValue<string>());
         Assert.Equal("+8613800139101", body["number"]!.GetValue<string>());

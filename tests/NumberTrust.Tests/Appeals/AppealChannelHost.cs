@@ -46,7 +46,7 @@ public sealed class AppealChannelHost : IAsyncDisposable
 
     public string TenantId { get; }
 
-    public static async Task<AppealChannelHost> StartAsync(bool email = true, IDictionary<string, string?>? extra = null)
+    public static async Task<AppealChannelHost> StartAsync(bool email = true, IDictionary<string, string?>? extra = null, TimeProvider? clock = null)
     {
         var acs = email
             ? await AcsEmailSimulator.StartAsync(new AcsEmailSimulatorOptions { PollRetryAfter = TimeSpan.FromMilliseconds(100) }, CancellationToken.None)
@@ -83,7 +83,14 @@ public sealed class AppealChannelHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        var api = await ApiFactory.StartAsync(settings, services => services.AddSingleton<ILabelSource>(source));
+        var api = await ApiFactory.StartAsync(settings, services =>
+        {
+            services.AddSingleton<ILabelSource>(source);
+            if (clock is not null)
+            {
+                services.AddSingleton(clock);
+            }
+        });
         var tenantId = "tenant-" + Guid.NewGuid().ToString("N")[..8];
         return new AppealChannelHost(api, acs, remediation, source, await api.TenantAsync(tenantId), tenantId);
     }

@@ -34,7 +34,9 @@ public sealed class AppealEmailChannelTests : IAsyncLifetime
         var submitted = await _host.SubmitAsync(id);
 
         Assert.Equal("Submitted", submitted.GetProperty("status").GetString());
+        Assert.Equal("Pending", submitted.GetProperty("send").GetProperty("status").GetString());
         var appeal = await _host.WaitForAsync(id, a => AppealChannelHost.HasWhy(a, "emailed to"), "emailed");
+        Assert.Equal("Done", appeal.GetProperty("send").GetProperty("status").GetString());
         var mail = Assert.Single(Acs.Mailbox);
         var operationId = AppealEmail.OperationIdFor(_host.TenantId, id).ToString("D");
         Assert.Equal(operationId, mail.OperationId);
@@ -129,6 +131,51 @@ public sealed class AppealEmailChannelTests : IAsyncLifetime
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict);
         Assert.Contains("Email:ConnectionString", problem.GetProperty("detail").GetString());
         Assert.Equal("Draft", (await host.AppealAsync(id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_route_edited_by_the_admin_api_decides_the_channel_of_the_next_submit()
+    {
+        // qihoo360 is an Api route in this host; the admin turns it into an Email route.
+        using var admin = _host.Api.Admin();
+        using (var put = await admin.PutAsJsonAsync("/api/platforms/qihoo360/appeal-route", new { channel = "Email", emailAddress = "shensu@360.example.com" }))
+        {
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+
+        var id = await _host.DraftAsync("+8613800139007", "qihoo360");
+        await _host.SubmitAsync(id);
+
+        await _host.WaitForAsync(id, a => AppealChannelHost.HasWhy(a, "emailed to shensu@360.example.com"), "emailed");
+        Assert.Equal("shensu@360.example.com", Assert.Single(Acs.Mailbox).To.Single().Address);
+        Assert.Empty(_host.Remediation.Requests);
+    }
+
+    [Fact]
+    public async Task The_sweep_queues_a_send_whose_message_was_lost_and_it_is_mailed_once()
+    {
+        var clock = new ShiftedClock();
+        await using var host = await AppealChannelHost.StartAsync(
+            extra: new Dictionary<string, string?> { ["AzureWebJobs.SendAppeal.Disabled"] = "true" }, clock: clock);
+        var id = await host.DraftAsync("+8613800139008", "baidu");
+        await host.SubmitAsync(id);
+        var queue = host.Api.Services.GetRequiredService<StorageAccount>().Queue(QueueNames.AppealSends);
+        await queue.ClearMessagesAsync(); // the message a crash after the commit would never have sent
+
+        clock.Offset = AppealSweeper.OutboxGrace + TimeSpan.FromSeconds(5);
+        var now = clock.GetUtcNow();
+        await FunctionTable.RunTimerAsync(FunctionNames.AppealSweepTimer, host.Api.Services, new TimerTick(now, false, null, now.AddMinutes(5)), CancellationToken.None);
+        await FunctionTable.RunTimerAsync(FunctionNames.AppealSweepTimer, host.Api.Services, new TimerTick(now, false, null, now.AddMinutes(5)), CancellationToken.None);
+
+        var messages = (await queue.ReceiveMessagesAsync(32)).Value;
+        Assert.Equal(2, messages.Length); // each sweep queues it again; the claim and the attempt number make the second a no-op
+        foreach (var message in messages)
+        {
+            await FunctionTable.RunQueueAsync(FunctionNames.SendAppeal, host.Api.Services, QueueMessageContext.From(message), CancellationToken.None);
+        }
+
+        Assert.Single(host.Acs!.Mailbox);
+        Assert.True(AppealChannelHost.HasWhy(await host.AppealAsync(id), "emailed to"));
     }
 
     private static QueueMessageContext Message(string tenant, string id, int attempt) =>
