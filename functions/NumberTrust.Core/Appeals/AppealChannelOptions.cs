@@ -14,7 +14,7 @@ public sealed class AppealChannelOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>Failed attempts after which the channel gives up and leaves a note (the appeal stays Submitted for the operator).</summary>
-    public int MaxAttempts { get; set; } = 12;
+    public int MaxAttempts { get; set; } = 16;
 
     /// <summary>Between polls of a vendor operation, unless its Retry-After asks for longer.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(5);

@@ -99,6 +99,22 @@ public sealed class AppealApiChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_the_last_attempt_the_channel_gives_up_with_a_note_and_the_appeal_stays_submitted()
+    {
+        await using var host = await AppealChannelHost.StartAsync(email: false, extra: new Dictionary<string, string?> { ["Appeals:Channels:MaxAttempts"] = "2" });
+        host.Remediation.FailSubmits(5, RemediationFault.ServerError, 500);
+        var id = await host.DraftAsync("+8613800139106", "qihoo360");
+
+        await host.SubmitAsync(id);
+
+        var appeal = await host.WaitForAsync(id, a => a.GetProperty("send").GetProperty("status").GetString() == "Failed", "given up");
+        Assert.Contains("Gave up after 2 failed attempts", appeal.GetProperty("note").GetString());
+        Assert.Contains("/updates", appeal.GetProperty("note").GetString());
+        Assert.Equal("Submitted", appeal.GetProperty("status").GetString());
+        Assert.Equal(2, host.Remediation.Requests.Count(r => r.Method == "POST"));
+    }
+
+    [Fact]
     public async Task Submit_on_an_api_route_whose_secret_setting_is_missing_is_refused_with_409()
     {
         await using var host = await AppealChannelHost.StartAsync(email: false, extra: new Dictionary<string, string?> { [AppealChannelHost.SecretSetting] = "" });
