@@ -39,7 +39,8 @@ public static class AppealEmail
 
         text.Append(chinese ? $"\n申诉编号：{appeal.Id}" : $"\nAppeal reference: {appeal.Id}");
         message.Content.PlainText = text.ToString();
-        if (!string.IsNullOrWhiteSpace(appeal.ContactEmail))
+        // An address ACS would refuse must not sink the whole appeal: without a reply-to the platform answers the sender's domain.
+        if (appeal.ContactEmail is { } contact && EmailOptionsValidator.LooksLikeAddress(contact))
         {
             message.ReplyTo.Add(new EmailAddress(appeal.ContactEmail, appeal.ContactName));
         }

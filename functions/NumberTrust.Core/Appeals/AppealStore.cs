@@ -139,7 +139,7 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock, Even
         return (AppealWriteOutcome.Done, appeal, []);
     }
 
-    /// <summary>The second step of a delete, repeatable: blobs, then transition rows, then the appeal row itself.</summary>
+    /// <summary>The second step of a delete, repeatable: blobs, then transition rows and the channel send, then the appeal row itself.</summary>
     public async Task FinishDeleteAsync(AppealEntity appeal, CancellationToken cancellationToken)
     {
         await evidence.DeleteAppealAsync(appeal.PartitionKey, appeal.Id, cancellationToken);
@@ -162,6 +162,7 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock, Even
             }
         }
 
+        await Table.DeleteEntityAsync(appeal.PartitionKey, AppealSendEntity.RowOf(appeal.Id), ETag.All, cancellationToken);
         await Table.DeleteEntityAsync(appeal.PartitionKey, appeal.RowKey, ETag.All, cancellationToken);
     }
 

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NumberTrust.Appeals;
 using NumberTrust.Simulator.Remediation;
 using NumberTrust.Tests.Infrastructure;
 
@@ -60,6 +62,11 @@ public sealed class AppealApiChannelTests : IAsyncLifetime
         var appeal = await _host.WaitForAsync(id, a => a.GetProperty("status").GetString() == "Rejected", "Rejected");
         Assert.Equal("The number is registered to another business.", appeal.GetProperty("rejectionReason").GetString());
         Assert.NotNull(appeal.GetProperty("closedAt").GetString());
+
+        // Deleting the closed appeal removes its channel send too.
+        using var deleted = await _host.Client.DeleteAsync("/api/appeals/" + id);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Null(await _host.Api.Services.GetRequiredService<AppealStore>().SendAsync(_host.TenantId, id, CancellationToken.None));
     }
 
     [Fact]
