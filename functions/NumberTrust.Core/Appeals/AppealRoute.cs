@@ -174,7 +174,8 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
 /// by <c>Appeals:Routes:&lt;platform&gt;</c>, then by the admin API's edit (<see cref="AppealRouteEdits"/>). A platform the sheet has no channel for gets a Portal route without URL or limits,
 /// noting the JSON adapter's <c>AppealChannel</c> setting when it has one.
 /// </summary>
-public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatformAdapterRegistry platforms, AppealRouteEdits edits)
+/// <remarks>Composed without <see cref="AppealRouteEdits"/> (a tool or test wiring only the platforms), routes are defaults and configuration.</remarks>
+public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatformAdapterRegistry platforms, AppealRouteEdits? edits = null)
 {
     public static readonly IReadOnlyList<string> Languages = ["zh-CN", "en-US"];
 
@@ -213,7 +214,7 @@ public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatf
         }
 
         // Edits made through the admin API (Table Storage) come last: they are what an operator changed on purpose.
-        return edits.Find(platform) is { } edited ? Apply(route, edited.Options) : route;
+        return edits?.Find(platform) is { } edited ? Apply(route, edited.Options) : route;
     }
 
     /// <summary>The route without the admin API's edit: defaults overridden by <c>Appeals:Routes</c> only.</summary>
