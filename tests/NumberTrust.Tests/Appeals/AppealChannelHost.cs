@@ -155,6 +155,13 @@ public sealed class AppealChannelHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The appeal row's note holds <paramref name="text"/>. Wait on this rather than on a transition: a read takes the row first and
+    /// the transitions and send after, so a row field that holds means the rest of that read holds it too.
+    /// </summary>
+    public static bool HasNote(JsonElement appeal, string text) =>
+        appeal.TryGetProperty("note", out var note) && note.GetString()!.Contains(text, StringComparison.Ordinal);
+
     public static bool HasWhy(JsonElement appeal, string text) =>
         appeal.GetProperty("transitions").EnumerateArray().Any(t => t.GetProperty("why").GetString()!.Contains(text, StringComparison.Ordinal));
 

@@ -35,7 +35,7 @@ public sealed class AppealEmailChannelTests : IAsyncLifetime
 
         Assert.Equal("Submitted", submitted.GetProperty("status").GetString());
         Assert.Equal("Pending", submitted.GetProperty("send").GetProperty("status").GetString());
-        var appeal = await _host.WaitForAsync(id, a => AppealChannelHost.HasWhy(a, "emailed to"), "emailed");
+        var appeal = await _host.WaitForAsync(id, a => AppealChannelHost.HasNote(a, "emailed to"), "emailed");
         Assert.Equal("Done", appeal.GetProperty("send").GetProperty("status").GetString());
         var mail = Assert.Single(Acs.Mailbox);
         var operationId = AppealEmail.OperationIdFor(_host.TenantId, id).ToString("D");
@@ -100,7 +100,7 @@ public sealed class AppealEmailChannelTests : IAsyncLifetime
 
         await _host.SubmitAsync(id);
 
-        var appeal = await _host.WaitForAsync(id, a => AppealChannelHost.HasWhy(a, "could not be delivered"), "failure noted");
+        var appeal = await _host.WaitForAsync(id, a => AppealChannelHost.HasNote(a, "could not be delivered"), "failure noted");
         Assert.Contains("file the appeal by hand", appeal.GetProperty("note").GetString());
         Assert.Equal("Submitted", appeal.GetProperty("status").GetString());
         Assert.Single(await _host.WhysAsync(id), w => w.Contains("Email channel", StringComparison.Ordinal));
