@@ -81,6 +81,7 @@ var queueNames = [
   'alerts'
   'deliveries'
   'digests'
+  'appeal-sends'
 ]
 // The app's blob containers (NumberTrust.Storage.ContainerNames.All); the app identity reaches them through its blob data role.
 var containerNames = [

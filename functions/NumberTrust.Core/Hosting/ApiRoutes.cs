@@ -51,6 +51,8 @@ public static class ApiRoutes
     public const string DigestSettings = "digest-settings";
     public const string PublicReport = "public/reports/{token}";
 
+    public const string PlatformAppealRoute = "platforms/{platform}/appeal-route";
+
     /// <summary>The path a client uses for a resource, e.g. <c>/api/numbers/+8613800138000</c>.</summary>
     public static string PathOf(string relative) => "/" + Prefix + "/" + relative;
 }

@@ -94,4 +94,8 @@ public static class FunctionNames
     public const string PutDigestSettings = nameof(PutDigestSettings);
     public const string DigestTimer = nameof(DigestTimer);
     public const string ComposeDigest = nameof(ComposeDigest);
+
+    public const string SendAppeal = nameof(SendAppeal);
+    public const string GetAppealRoute = nameof(GetAppealRoute);
+    public const string PutAppealRoute = nameof(PutAppealRoute);
 }

@@ -4,6 +4,7 @@ using NumberTrust.Numbers;
 using NumberTrust.ScanRuns;
 using NumberTrust.Simulator;
 using NumberTrust.Simulator.Acs;
+using NumberTrust.Simulator.Remediation;
 using NumberTrust.Simulator.Webhooks;
 using NumberTrust.Storage;
 using NumberTrust.Tenants;
@@ -44,6 +45,17 @@ public static class DemoMode
             ["Appeals:VerificationGap"] = "00:00:30",
             ["Lookups:SharedFreshness"] = "00:00:10",
         });
+        // Telnyx appeals go to a simulated remediation API (202, pending, then accepted), so the Api channel runs end to end.
+        var remediation = await RemediationApiSimulator.StartAsync(new RemediationApiSimulatorOptions(), cancellationToken);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Appeals:Routes:telnyx:ApiUrl"] = remediation.SubmitUrl.ToString(),
+            ["Appeals:Routes:telnyx:ApiAuthHeaderName"] = remediation.ApiKeyHeader,
+            ["Appeals:Routes:telnyx:ApiSecretSetting"] = "Local:DemoRemediationKey",
+            ["Local:DemoRemediationKey"] = remediation.ApiKey,
+            ["Appeals:Channels:PollInterval"] = "00:00:05",
+        });
+        builder.Services.AddSingleton(remediation);
         builder.Services.AddSingleton(outbox);
         builder.Services.AddSingleton(acs);
         builder.Services.AddSingleton(receiver);
