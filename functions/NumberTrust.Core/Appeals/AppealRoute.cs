@@ -146,6 +146,9 @@ public sealed class AppealsOptions
 
     /// <summary>How the Email and Api channels send and retry (<c>Appeals:Channels</c>).</summary>
     public AppealChannelOptions Channels { get; set; } = new();
+
+    /// <summary>The response-time target: from the label's first sighting to the appeal's submission (the seeds' 12 hours).</summary>
+    public TimeSpan ResponseTarget { get; set; } = TimeSpan.FromHours(12);
 }
 
 /// <summary>Checks the overrides: known channels, evidence kinds, languages and absolute URLs, so a typo shows in health.</summary>
@@ -157,6 +160,11 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
         if (options.ExpireAfterDays is < 1 or > 3650)
         {
             problems.Add($"Appeals:ExpireAfterDays is {options.ExpireAfterDays}; it must be 1 to 3650 days.");
+        }
+
+        if (options.ResponseTarget < TimeSpan.FromMinutes(1) || options.ResponseTarget > TimeSpan.FromDays(30))
+        {
+            problems.Add($"Appeals:ResponseTarget is {options.ResponseTarget}; it must be 1 minute to 30 days.");
         }
 
         problems.AddRange(options.Channels.Problems());
@@ -177,6 +185,9 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
 /// <remarks>Composed without <see cref="AppealRouteEdits"/> (a tool or test wiring only the platforms), routes are defaults and configuration.</remarks>
 public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatformAdapterRegistry platforms, AppealRouteEdits? edits = null)
 {
+    /// <summary><c>Appeals:ResponseTarget</c>: how soon after a label's first sighting its appeal should be submitted.</summary>
+    public TimeSpan ResponseTarget => options.CurrentValue.ResponseTarget;
+
     public static readonly IReadOnlyList<string> Languages = ["zh-CN", "en-US"];
 
     private static readonly AppealRoute Baidu = new("baidu", AppealChannel.Portal, "https://haoma.baidu.com/appeal", null,

@@ -40,14 +40,20 @@ public sealed record AppealView(
     DateTimeOffset? RelabeledAt = null,
     string? FollowUpId = null,
     // The Email/Api channel's send: where it stands, the operation, attempts and the next one, the last error.
-    AppealSendView? Send = null)
+    AppealSendView? Send = null,
+    // Appeals:ResponseTarget, and whether the submission came within it (null until submitted, or without a first sighting).
+    double? ResponseTargetSeconds = null,
+    bool? WithinResponseTarget = null)
 {
     public static AppealView Of(AppealEntity a, IReadOnlyList<AppealTransitionView> transitions, AppealRoute route, DateTimeOffset now,
-        AppealPacket? packet = null)
+        TimeSpan responseTarget, AppealPacket? packet = null)
     {
         var due = a.SubmittedAt is { } submitted ? route.DueAt(submitted) : null;
-        return Of(a, transitions) with
+        var view = Of(a, transitions);
+        return view with
         {
+            ResponseTargetSeconds = responseTarget.TotalSeconds,
+            WithinResponseTarget = view.ResponseSeconds is { } seconds ? seconds <= responseTarget.TotalSeconds : null,
             LabelText = a.LabelText,
             Evidence = a.Evidence,
             DueAt = due,

@@ -129,7 +129,7 @@ public static class AppealsApi
         }
 
         var (items, next) = await store.ListAsync(tenant.Id, parsed.Value.Keep, parsed.Value.PageSize, parsed.Value.After, cancellationToken);
-        return TypedResults.Ok(new AppealPage(items.Select(a => AppealView.Of(a, [], routes.For(a.Platform), now)).ToList(), next));
+        return TypedResults.Ok(new AppealPage(items.Select(a => AppealView.Of(a, [], routes.For(a.Platform), now, routes.ResponseTarget)).ToList(), next));
     }
 
     public static async Task<Results<Ok<AppealView>, NotFoundProblem>> GetAsync(
@@ -414,7 +414,7 @@ public static class AppealsApi
         var last = appeal.SubmittedAt is null ? await store.LastSubmissionAsync(appeal.PartitionKey, appeal.Number, appeal.Platform, cancellationToken) : null;
         var send = appeal.SubmittedAt is null ? null : await store.SendAsync(appeal.PartitionKey, appeal.Id, cancellationToken);
         return AppealView.Of(appeal, await store.TransitionsAsync(appeal.PartitionKey, appeal.Id, cancellationToken), route, clock.GetUtcNow(),
-            AppealPacket.For(appeal, route, last?.SubmittedAt)) with { Send = AppealSendView.Of(send) };
+            routes.ResponseTarget, AppealPacket.For(appeal, route, last?.SubmittedAt)) with { Send = AppealSendView.Of(send) };
     }
 
     /// <summary>
