@@ -191,6 +191,41 @@ public sealed class DigestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_days_without_a_digest_the_next_one_covers_everything_since_the_last()
+    {
+        const string tenantId = "digest-catchup";
+        var tenant = await _host.Api.TenantAsync(tenantId);
+        const string number = "+8613800138081";
+        At(DigestMorning.AddDays(-4));
+        await RegisterAsync(tenant, number, "Main line");
+        await LookUpAsync(number, Labeled("fraud", "诈骗电话", 12));
+        var subscription = await SubscribeAsync(tenant, "/catchup", "ops@catchup.example.com");
+
+        // Thursday's digest goes out; then the timer is down until Monday.
+        At(DigestMorning.AddDays(-4).AddMinutes(5));
+        await TickAsync();
+        var thursday = await MarkAsync(tenantId, new DateOnly(2026, 12, 3));
+        await DeliveryHost.WaitForDeliveriesAsync(tenant, subscription, "succeeded", items => items.Length == 2);
+        At(DigestMorning.AddDays(-3));
+        await LookUpAsync(number, Labeled("harassment", "骚扰电话", 30)); // Friday: more than a day before Monday's digest
+        At(DigestMorning.AddHours(-2));
+        await LookUpAsync(number, Clean()); // Monday night
+
+        At(DigestMorning);
+        await TickAsync();
+        await MarkAsync(tenantId, new DateOnly(2026, 12, 7));
+        await DeliveryHost.WaitForDeliveriesAsync(tenant, subscription, "succeeded", items => items.Length == 4);
+        await DrainAsync();
+
+        var monday = _host.Receiver.Deliveries.Where(w => w.Path == "/catchup")
+            .Select(w => JsonDocument.Parse(w.Body).RootElement.GetProperty("data")).Single(d => d.GetProperty("localDate").GetString() == "2026-12-07");
+        Assert.Equal(thursday.ComposedAt, monday.GetProperty("since").GetDateTimeOffset());
+        var changes = monday.GetProperty("changes");
+        Assert.Equal(2, changes.GetProperty("total").GetInt32());
+        Assert.Contains(changes.GetProperty("items").EnumerateArray(), c => c.TryGetProperty("labelText", out var text) && text.GetString() == "骚扰电话");
+    }
+
+    [Fact]
     public async Task Each_tenant_gets_its_digest_at_its_own_local_time_and_date()
     {
         var shanghai = await _host.Api.TenantAsync("digest-sh");

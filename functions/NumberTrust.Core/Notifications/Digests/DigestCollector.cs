@@ -22,9 +22,10 @@ public sealed class DigestCollector(
 
     private const int PageSize = 100;
 
-    public async Task<DigestData> CollectAsync(string tenantId, DigestSettings settings, DateOnly localDate, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="since">Start of the window: the previous digest's composition, or a day before <paramref name="now"/>.</param>
+    public async Task<DigestData> CollectAsync(
+        string tenantId, DigestSettings settings, DateOnly localDate, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var since = now.AddHours(-24);
         var labeled = new ConcurrentBag<DigestLabel>();
         var changes = new ConcurrentBag<DigestChange>();
         var drops = new ConcurrentBag<DigestTrustDrop>();

@@ -49,7 +49,7 @@ public sealed partial class DigestComposer(
     {
         var now = time.GetUtcNow();
         var settings = DigestSettingsJson.Of(tenant);
-        var data = await collector.CollectAsync(tenant.RowKey, settings, localDate, now, cancellationToken);
+        var data = await collector.CollectAsync(tenant.RowKey, settings, localDate, await WindowStartAsync(tenant.RowKey, localDate, now, cancellationToken), now, cancellationToken);
         var type = !data.IsEmpty ? EventTypes.DigestDaily
             : settings.WeeklyAllClear && localDate.DayOfWeek == settings.AllClearDay ? EventTypes.DigestAllClear
             : null;
@@ -64,6 +64,21 @@ public sealed partial class DigestComposer(
         }
 
         return entity;
+    }
+
+    /// <summary>Most days a digest covers after downtime: the host or the timer down for days reports everything since the last one.</summary>
+    public const int MaxCatchUpDays = 7;
+
+    /// <summary>
+    /// A day back, or back to the previous digest when that was longer ago (the timer was down, or days passed with nothing to
+    /// say and no mark was missed), at most <see cref="MaxCatchUpDays"/>.
+    /// </summary>
+    private async Task<DateTimeOffset> WindowStartAsync(string tenantId, DateOnly localDate, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var day = now.AddHours(-24);
+        var previous = await digests.PreviousComposedAtAsync(tenantId, localDate, MaxCatchUpDays, cancellationToken);
+        var floor = now.AddDays(-MaxCatchUpDays);
+        return previous is { } p && p < day ? (p > floor ? p : floor) : day;
     }
 
     /// <summary>Stable per tenant and local date: the dispatcher's delivery records dedupe on it.</summary>

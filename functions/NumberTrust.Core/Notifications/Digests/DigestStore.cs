@@ -31,6 +31,20 @@ public sealed class DigestStore(StorageAccount storage)
         }
     }
 
+    /// <summary>When the latest digest before <paramref name="localDate"/> (within <paramref name="days"/> days) was composed; null for none.</summary>
+    public async Task<DateTimeOffset?> PreviousComposedAtAsync(string tenantId, DateOnly localDate, int days, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? latest = null;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {tenantId} and RowKey ge {DigestEntity.RowFor(localDate.AddDays(-days))} and RowKey lt {DigestEntity.RowFor(localDate)}");
+        await foreach (var mark in Table.QueryAsync<DigestEntity>(filter, select: [nameof(DigestEntity.ComposedAt)], cancellationToken: cancellationToken))
+        {
+            latest = latest is { } l && l > mark.ComposedAt ? l : mark.ComposedAt;
+        }
+
+        return latest;
+    }
+
     public async Task MarkPublishedAsync(DigestEntity entity, DateTimeOffset at, CancellationToken cancellationToken)
     {
         try
