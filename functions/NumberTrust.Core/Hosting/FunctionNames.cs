@@ -94,4 +94,11 @@ public static class FunctionNames
     public const string PutDigestSettings = nameof(PutDigestSettings);
     public const string DigestTimer = nameof(DigestTimer);
     public const string ComposeDigest = nameof(ComposeDigest);
+
+    public const string ListUpkeepTasks = nameof(ListUpkeepTasks);
+    public const string GetUpkeepTask = nameof(GetUpkeepTask);
+    public const string CompleteUpkeepTask = nameof(CompleteUpkeepTask);
+    public const string SnoozeUpkeepTask = nameof(SnoozeUpkeepTask);
+    public const string GetUpkeepTaskSettings = nameof(GetUpkeepTaskSettings);
+    public const string PutUpkeepTaskSettings = nameof(PutUpkeepTaskSettings);
 }
