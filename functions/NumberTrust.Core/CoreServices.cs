@@ -129,6 +129,7 @@ public static class CoreServices
         services.AddSingleton<NumberTrust.Upkeep.Reminders.UpkeepReminderScheduler>();
         services.AddSingleton<NumberTrust.Upkeep.Tasks.UpkeepTaskStore>();
         services.AddSingleton<NumberTrust.Upkeep.Tasks.UpkeepTaskPlanner>();
+        services.AddSingleton<NumberTrust.Upkeep.Summary.WeeklySummaryComposer>();
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestStore>();
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestCollector>();
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestScheduler>();

@@ -21,7 +21,8 @@ namespace NumberTrust.Upkeep.Reminders;
 /// </summary>
 public sealed partial class UpkeepReminderScheduler(
     StorageAccount storage, DocumentStore documents, ExpectationStore expectations, EventPublisher events, NumberStore numbers,
-    ScanRunService scans, TimeProvider time, ILogger<UpkeepReminderScheduler> logger, Tasks.UpkeepTaskPlanner planner)
+    ScanRunService scans, TimeProvider time, ILogger<UpkeepReminderScheduler> logger, Tasks.UpkeepTaskPlanner planner,
+    Summary.WeeklySummaryComposer summaries)
 {
     public const int LabelLeadDays = 7;
 
@@ -37,6 +38,7 @@ public sealed partial class UpkeepReminderScheduler(
 
             // The maintenance calendar shares this tick: the same tenant day, the same catch-up after downtime.
             await planner.RunTenantAsync(tenant, TenantDay.Of(tenant, now), now, cancellationToken);
+            await summaries.RunTenantAsync(tenant, now, cancellationToken);
         }
 
         Log.Ticked(logger, tenants, sent);
