@@ -44,6 +44,7 @@ public static class ApiEndpoints
         NumberTrust.Upkeep.Documents.DocumentsApi.MapDocuments(api);
         api.MapDigestSettings();
         NumberTrust.Upkeep.Tasks.UpkeepTasksApi.MapUpkeepTasks(api);
+        api.MapCustomerReportList();
         return api;
     }
 }

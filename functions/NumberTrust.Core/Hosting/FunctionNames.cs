@@ -101,4 +101,6 @@ public static class FunctionNames
     public const string SnoozeUpkeepTask = nameof(SnoozeUpkeepTask);
     public const string GetUpkeepTaskSettings = nameof(GetUpkeepTaskSettings);
     public const string PutUpkeepTaskSettings = nameof(PutUpkeepTaskSettings);
+    public const string ListCustomerReports = nameof(ListCustomerReports);
+    public const string GetCustomerReportScreenshot = nameof(GetCustomerReportScreenshot);
 }
