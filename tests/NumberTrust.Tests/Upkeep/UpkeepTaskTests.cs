@@ -36,23 +36,13 @@ public sealed class UpkeepTaskTests : IAsyncLifetime
         await _api.DisposeAsync();
     }
 
-    private void SetClock(DateTimeOffset utc) => _clock.Offset = utc - DateTimeOffset.UtcNow;
+    private void SetClock(DateTimeOffset utc) => UpkeepTimer.Set(_clock, utc);
 
-    private static async Task RegisterAsync(HttpClient client, string number)
-    {
-        using var put = await client.PutAsJsonAsync("/api/numbers/" + number, new { displayName = "Hotline", platforms = new[] { "baidu" } });
-        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-    }
+    private static Task RegisterAsync(HttpClient client, string number) => UpkeepTimer.RegisterAsync(client, number);
 
-    /// <summary>Sets the host's clock to <paramref name="utc"/> and runs the upkeep timer as both hosts do.</summary>
-    private Task TickAtAsync(DateTimeOffset utc)
-    {
-        SetClock(utc);
-        return FunctionTable.RunTimerAsync(FunctionNames.UpkeepReminderTimer, _api.Services, new TimerTick(utc, false, null, utc.AddHours(1)), CancellationToken.None);
-    }
+    private Task TickAtAsync(DateTimeOffset utc) => UpkeepTimer.TickAtAsync(_api, _clock, utc);
 
-    /// <summary>12:00 in Shanghai (the default zone) on a day.</summary>
-    private static DateTimeOffset Noon(int year, int month, int day) => new(year, month, day, 4, 0, 0, TimeSpan.Zero);
+    private static DateTimeOffset Noon(int year, int month, int day) => UpkeepTimer.Noon(year, month, day);
 
     private static async Task<List<JsonElement>> TasksAsync(HttpClient client, string query = "")
     {
@@ -66,11 +56,7 @@ public sealed class UpkeepTaskTests : IAsyncLifetime
 
     private static string Kind(JsonElement task) => task.GetProperty("kind").GetString()!;
 
-    private async Task<List<JsonElement>> OverdueAlertsAsync()
-    {
-        var messages = (await _api.Services.GetRequiredService<StorageAccount>().Queue(QueueNames.Alerts).PeekMessagesAsync(32)).Value;
-        return messages.Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement).Where(a => a.GetProperty("type").GetString() == "upkeep.task_overdue").ToList();
-    }
+    private Task<List<JsonElement>> OverdueAlertsAsync() => UpkeepTimer.AlertsAsync(_api, "upkeep.task_overdue");
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body, string? ifMatch = null)
     {

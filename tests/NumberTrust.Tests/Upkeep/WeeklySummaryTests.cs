@@ -35,27 +35,15 @@ public sealed class WeeklySummaryTests : IAsyncLifetime
         await _api.DisposeAsync();
     }
 
-    private void SetClock(DateTimeOffset utc) => _clock.Offset = utc - DateTimeOffset.UtcNow;
+    private void SetClock(DateTimeOffset utc) => UpkeepTimer.Set(_clock, utc);
 
-    private static DateTimeOffset Noon(int year, int month, int day) => new(year, month, day, 4, 0, 0, TimeSpan.Zero);
+    private static DateTimeOffset Noon(int year, int month, int day) => UpkeepTimer.Noon(year, month, day);
 
-    private static async Task RegisterAsync(HttpClient client, string number)
-    {
-        using var put = await client.PutAsJsonAsync("/api/numbers/" + number, new { displayName = "客服热线", platforms = new[] { "baidu" } });
-        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-    }
+    private static Task RegisterAsync(HttpClient client, string number) => UpkeepTimer.RegisterAsync(client, number, "客服热线");
 
-    private Task TickAtAsync(DateTimeOffset utc)
-    {
-        SetClock(utc);
-        return FunctionTable.RunTimerAsync(FunctionNames.UpkeepReminderTimer, _api.Services, new TimerTick(utc, false, null, utc.AddHours(1)), CancellationToken.None);
-    }
+    private Task TickAtAsync(DateTimeOffset utc) => UpkeepTimer.TickAtAsync(_api, _clock, utc);
 
-    private async Task<List<JsonElement>> SummariesAsync()
-    {
-        var messages = (await _api.Services.GetRequiredService<StorageAccount>().Queue(QueueNames.Alerts).PeekMessagesAsync(32)).Value;
-        return messages.Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement).Where(a => a.GetProperty("type").GetString() == "upkeep.weekly_summary").ToList();
-    }
+    private Task<List<JsonElement>> SummariesAsync() => UpkeepTimer.AlertsAsync(_api, "upkeep.weekly_summary");
 
     [Fact]
     public async Task The_summary_goes_out_once_per_week_after_the_digest_time_of_the_weekly_day()
