@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NumberTrust.Hosting;
 using NumberTrust.Storage;
 using NumberTrust.Tests.Infrastructure;
+using NumberTrust.Upkeep.Tasks;
 
 namespace NumberTrust.Tests.Upkeep;
 
@@ -119,6 +120,26 @@ public sealed class UpkeepTaskTests : IAsyncLifetime
         Assert.Equal(tasks.Count, tasks.Select(Id).Distinct().Count());
         Assert.Equal(["2026-Q4", "2026-W40", "2026-W42", "2026-W43"], tasks.Select(t => t.GetProperty("period").GetString()).Order(StringComparer.Ordinal));
         Assert.True(Assert.Single(tasks, t => Id(t) == Quarterly).GetProperty("overdue").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_tick_that_died_after_publishing_an_overdue_event_repeats_the_same_event_id()
+    {
+        await TickAtAsync(Noon(2026, 10, 16));
+        var table = _api.Services.GetRequiredService<StorageAccount>().Table(TableNames.UpkeepTasks);
+        var task = Assert.Single(await TasksAsync(_client, "?status=open"));
+        var tenant = (await OverdueAlertsAsync())[0].GetProperty("tenantId").GetString()!;
+        // As if the tick had died between the publish and the mark: the row still has no OverdueSentFor.
+        var row = (await table.GetEntityAsync<UpkeepTaskEntity>(tenant, Id(task))).Value;
+        row.OverdueSentFor = null;
+        await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+
+        await TickAtAsync(Noon(2026, 10, 16));
+        await TickAtAsync(Noon(2026, 10, 17));
+        var alerts = await OverdueAlertsAsync();
+        Assert.Equal(2, alerts.Count);
+        Assert.Single(alerts.Select(a => a.GetProperty("eventId").GetString()).Distinct());
+        Assert.Equal(2, (await TasksAsync(_client)).Count);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using NumberTrust.Hosting;
 using NumberTrust.Notifications;
@@ -92,6 +93,25 @@ public sealed class WeeklySummaryTests : IAsyncLifetime
         Assert.Equal(("America/Los_Angeles", "2026-09-29"), (summaries[1].GetProperty("data").GetProperty("timeZone").GetString(), summaries[1].GetProperty("data").GetProperty("localDate").GetString()));
         await TickAtAsync(new DateTimeOffset(2026, 10, 2, 20, 0, 0, TimeSpan.Zero));
         Assert.Equal(2, (await SummariesAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_summary_marked_but_not_published_before_a_crash_is_published_by_the_next_tick_with_the_same_id()
+    {
+        await TickAtAsync(Noon(2026, 10, 12));
+        var first = Assert.Single(await SummariesAsync());
+        var tenant = first.GetProperty("tenantId").GetString()!;
+        var digests = _api.Services.GetRequiredService<StorageAccount>().Table(TableNames.Digests);
+        var mark = (await digests.GetEntityAsync<TableEntity>(tenant, "week|2026-10-12")).Value;
+        mark.Remove("PublishedAt");
+        await digests.UpdateEntityAsync(mark, mark.ETag, TableUpdateMode.Replace);
+
+        await TickAtAsync(Noon(2026, 10, 13));
+        await TickAtAsync(Noon(2026, 10, 14));
+        var summaries = await SummariesAsync();
+        Assert.Equal(2, summaries.Count);
+        Assert.Equal(first.GetProperty("eventId").GetString(), summaries[1].GetProperty("eventId").GetString());
+        Assert.Equal(first.GetProperty("data").GetRawText(), summaries[1].GetProperty("data").GetRawText());
     }
 
     [Fact]
