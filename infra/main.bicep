@@ -82,6 +82,7 @@ var queueNames = [
   'alerts'
   'deliveries'
   'digests'
+  'appeal-sends'
 ]
 // The app's blob containers (NumberTrust.Storage.ContainerNames.All); the app identity reaches them through its blob data role.
 var containerNames = [

@@ -83,6 +83,7 @@ public static class CoreServices
         services.AddSingleton<AppealStore>();
         services.AddSingleton<ILookupObserver, AppealVerifier>();
         services.AddCheckedOptions<AppealsOptions>(configuration, AppealsOptions.Section);
+        services.AddCheckedOptions<AppealVerificationOptions>(configuration, AppealsOptions.Section);
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AppealsOptions>, AppealsOptionsValidator>();
         services.AddSingleton<AppealRoutes>();
         services.AddSingleton<AppealSweeper>();
@@ -134,6 +135,14 @@ public static class CoreServices
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestCollector>();
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestScheduler>();
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestComposer>();
+
+        // Appeal channels: Email and Api sends in the background, route edits by the admin API.
+        services.AddSingleton<AppealSender>();
+        services.AddSingleton<RemediationApiClient>();
+        services.AddSingleton<AppealRouteEdits>();
+        services.AddHostedService<AppealRouteRefresher>();
+        services.AddHttpClient(RemediationApiClient.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { AllowAutoRedirect = false });
         return services;
     }
 }

@@ -15,7 +15,7 @@ public static class DemoScript
         new("+8613900139000", "CN", "Support line", "Clean at first; 360 marks it 诈骗电话 after 2 lookups and Baidu 广告推销 after 3."),
         new("+861065529988", "CN", "Front desk", "Clean everywhere."),
         new("+864008108888", "CN", "Service line", "百度号码认证 shows the verified name 示例科技客服; 360 marks it 快递送餐 (older mohe-tips layout)."),
-        new("+8615000150000", "CN", "Field team", "Labeled 房产中介 on 360 until an appeal is recorded, then clean."),
+        new("+8615000150000", "CN", "Field team", "Labeled 房产中介 on 360 until the demo appeal is submitted, then clean; the label comes back once the appeal is Resolved."),
         new("+12125550100", "US", "NYC office", "Nomorobo ROBOCALL at once; Telnyx Telemarketer after 2 lookups."),
         new("+12125550199", "US", "NYC support", "Clean (Nomorobo has no record, Telnyx spam_risk low)."),
     ];

@@ -14,7 +14,8 @@ public sealed record AppealPlatformCount(string Platform, int Total, IReadOnlyDi
 
 /// <summary>
 /// The tenant's appeal report: counts by platform and status, the median response time (label first seen to submission), the
-/// median time from submission to verified removal, and the success rate (Resolved among Resolved, Rejected and Expired).
+/// median time from submission to verified removal, the success rate (Resolved among Resolved, Rejected and Expired), and how
+/// many submissions met the response-time target (<c>Appeals:ResponseTarget</c>).
 /// </summary>
 public sealed record AppealReport(
     int Total,
@@ -26,18 +27,22 @@ public sealed record AppealReport(
     int Rejected,
     int Expired,
     int Withdrawn,
-    int Open);
+    int Open,
+    double ResponseTargetSeconds = 0,
+    int WithinResponseTarget = 0,
+    int MissedResponseTarget = 0,
+    double? ResponseTargetRate = null);
 
 public static class AppealReportApi
 {
     public static RouteGroupBuilder MapAppealReport(this RouteGroupBuilder appeals)
     {
         appeals.MapGet(ApiRoutes.AppealReport, GetAsync).WithName(FunctionNames.GetAppealReport)
-            .WithSummary("The tenant's appeals: counts by platform and status, median time to submit (from the label's first sighting), median time to verified removal, success rate.");
+            .WithSummary("The tenant's appeals: counts by platform and status, median time to submit (from the label's first sighting), median time to verified removal, success rate, and submissions within the response-time target (Appeals:ResponseTarget, 12 h).");
         return appeals;
     }
 
-    public static async Task<Ok<AppealReport>> GetAsync(CurrentTenant tenant, StorageAccount storage, CancellationToken cancellationToken)
+    public static async Task<Ok<AppealReport>> GetAsync(CurrentTenant tenant, StorageAccount storage, AppealRoutes routes, CancellationToken cancellationToken)
     {
         var appeals = new List<AppealEntity>();
         await foreach (var appeal in storage.Table(TableNames.Appeals).QueryAsync<AppealEntity>(
@@ -49,11 +54,14 @@ public static class AppealReportApi
             }
         }
 
-        return TypedResults.Ok(Build(appeals));
+        return TypedResults.Ok(Build(appeals, routes.ResponseTarget));
     }
 
-    public static AppealReport Build(IReadOnlyList<AppealEntity> appeals)
+    public static AppealReport Build(IReadOnlyList<AppealEntity> appeals, TimeSpan responseTarget)
     {
+        var responses = appeals.Where(a => a is { SubmittedAt: not null, LabelFirstSeenAt: not null })
+            .Select(a => Math.Max(0, (a.SubmittedAt!.Value - a.LabelFirstSeenAt!.Value).TotalSeconds)).ToList();
+        var within = responses.Count(r => r <= responseTarget.TotalSeconds);
         var platforms = appeals.GroupBy(a => a.Platform, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new AppealPlatformCount(g.Key, g.Count(),
                 g.GroupBy(a => a.Status, StringComparer.Ordinal).OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Count())))
@@ -63,12 +71,12 @@ public static class AppealReportApi
         var decided = resolved + rejected + expired;
         return new AppealReport(
             appeals.Count, platforms,
-            Median(appeals.Where(a => a is { SubmittedAt: not null, LabelFirstSeenAt: not null })
-                .Select(a => Math.Max(0, (a.SubmittedAt!.Value - a.LabelFirstSeenAt!.Value).TotalSeconds))),
+            Median(responses),
             Median(appeals.Where(a => a is { State: AppealStatus.Resolved, SubmittedAt: not null, ClosedAt: not null })
                 .Select(a => (a.ClosedAt!.Value - a.SubmittedAt!.Value).TotalSeconds)),
             decided == 0 ? null : (double)resolved / decided,
-            resolved, rejected, expired, Count(AppealStatus.Withdrawn), appeals.Count(a => AppealStateMachine.IsOpen(a.State)));
+            resolved, rejected, expired, Count(AppealStatus.Withdrawn), appeals.Count(a => AppealStateMachine.IsOpen(a.State)),
+            responseTarget.TotalSeconds, within, responses.Count - within, responses.Count == 0 ? null : (double)within / responses.Count);
     }
 
     private static double? Median(IEnumerable<double> values)

@@ -81,3 +81,6 @@ public sealed record ListAppealsQuery(
         return (keep, pageSize, ContinuationToken);
     }
 }
+
+/// <summary>A platform's answer ready to apply: the target state (null = a note), the transition's why, and what to keep.</summary>
+public sealed record PlatformUpdate(AppealStatus? To, string Why, string? Reason, string? Note, string? TicketNumber, bool Removed);

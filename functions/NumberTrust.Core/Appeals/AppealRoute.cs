@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using NumberTrust.Hosting;
 using NumberTrust.Platforms;
 
 namespace NumberTrust.Appeals;
@@ -26,7 +28,11 @@ public sealed record AppealRoute(
     int? TurnaroundWorkingDays,
     int? FrequencyLimitDays,
     string Language,
-    string? Notes)
+    string? Notes,
+    string? ApiUrl = null,
+    // Configuration detail for admins (GET /api/platforms/{platform}/appeal-route), not for tenants' platform list.
+    [property: JsonIgnore] string? ApiAuthHeaderName = null,
+    [property: JsonIgnore] string? ApiSecretSetting = null)
 {
     /// <summary>When an appeal submitted at <paramref name="submittedAt"/> is past the typical turnaround (Saturdays and Sundays do not count).</summary>
     public DateTimeOffset? DueAt(DateTimeOffset submittedAt)
@@ -75,6 +81,57 @@ public sealed class AppealRouteOptions
 
     /// <summary>The language of the appeal text (zh-CN or en-US).</summary>
     public string? Language { get; set; }
+
+    /// <summary>Api channel: the vendor's remediation endpoint the appeal is POSTed to as JSON (absolute http(s) URL).</summary>
+    public string? ApiUrl { get; set; }
+
+    /// <summary>Api channel: the header that carries the secret (e.g. <c>Authorization</c>, <c>X-Api-Key</c>); empty = no auth header.</summary>
+    public string? ApiAuthHeaderName { get; set; }
+
+    /// <summary>Api channel: the name of the app setting holding the header's value (a Key Vault reference in Azure), never the secret itself.</summary>
+    public string? ApiSecretSetting { get; set; }
+
+    /// <summary>What is wrong with these overrides, by field: unknown channel, evidence kind or language, URLs that are not absolute.</summary>
+    public IEnumerable<(string Field, string Message)> Problems()
+    {
+        if (Channel is { } channel && (!Enum.TryParse<AppealChannel>(channel, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(channel, out _)))
+        {
+            yield return (nameof(Channel), $"'{Display.Shorten(channel)}' must be Portal, Email or Api.");
+        }
+
+        foreach (var (field, value) in new[] { (nameof(RequiredEvidence), RequiredEvidence), (nameof(OptionalEvidence), OptionalEvidence) })
+        {
+            foreach (var kind in AppealRoutes.SplitKinds(value).Where(k => !EvidenceKinds.IsKnown(k)))
+            {
+                yield return (field, $"holds '{Display.Shorten(kind)}', which is not one of {string.Join(", ", EvidenceKinds.All)}.");
+            }
+        }
+
+        if (Language is { } language && !AppealRoutes.Languages.Contains(language))
+        {
+            yield return (nameof(Language), $"'{Display.Shorten(language)}' must be one of {string.Join(", ", AppealRoutes.Languages)}.");
+        }
+
+        if (Url is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        {
+            yield return (nameof(Url), $"'{Display.Shorten(url)}' is not an absolute URL.");
+        }
+
+        if (ApiUrl is { Length: > 0 } apiUrl && !AppealRoutes.IsHttpUrl(apiUrl))
+        {
+            yield return (nameof(ApiUrl), $"'{Display.Shorten(apiUrl)}' is not an absolute http or https URL.");
+        }
+
+        if (TurnaroundWorkingDays is < 0 or > 365)
+        {
+            yield return (nameof(TurnaroundWorkingDays), "must be between 0 and 365.");
+        }
+
+        if (FrequencyLimitDays is < 0 or > 3650)
+        {
+            yield return (nameof(FrequencyLimitDays), "must be between 0 and 3650.");
+        }
+    }
 }
 
 /// <summary>Section <c>Appeals</c>: per-platform overrides of the appeal facts.</summary>
@@ -86,6 +143,12 @@ public sealed class AppealsOptions
 
     /// <summary>A submitted appeal the platform has not settled this many days after submission is closed as Expired.</summary>
     public int ExpireAfterDays { get; set; } = 60;
+
+    /// <summary>How the Email and Api channels send and retry (<c>Appeals:Channels</c>).</summary>
+    public AppealChannelOptions Channels { get; set; } = new();
+
+    /// <summary>The response-time target: from the label's first sighting to the appeal's submission (the seeds' 12 hours).</summary>
+    public TimeSpan ResponseTarget { get; set; } = TimeSpan.FromHours(12);
 }
 
 /// <summary>Checks the overrides: known channels, evidence kinds, languages and absolute URLs, so a typo shows in health.</summary>
@@ -99,30 +162,15 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
             problems.Add($"Appeals:ExpireAfterDays is {options.ExpireAfterDays}; it must be 1 to 3650 days.");
         }
 
+        if (options.ResponseTarget < TimeSpan.FromMinutes(1) || options.ResponseTarget > TimeSpan.FromDays(30))
+        {
+            problems.Add($"Appeals:ResponseTarget is {options.ResponseTarget}; it must be 1 minute to 30 days.");
+        }
+
+        problems.AddRange(options.Channels.Problems());
         foreach (var (platform, route) in options.Routes)
         {
-            if (route.Channel is { } channel && !Enum.TryParse<AppealChannel>(channel, ignoreCase: true, out _))
-            {
-                problems.Add($"Appeals:Routes:{platform}:Channel '{channel}' must be Portal, Email or Api.");
-            }
-
-            foreach (var (field, value) in new[] { ("RequiredEvidence", route.RequiredEvidence), ("OptionalEvidence", route.OptionalEvidence) })
-            {
-                foreach (var kind in AppealRoutes.SplitKinds(value).Where(k => !EvidenceKinds.IsKnown(k)))
-                {
-                    problems.Add($"Appeals:Routes:{platform}:{field} holds '{kind}', which is not one of {string.Join(", ", EvidenceKinds.All)}.");
-                }
-            }
-
-            if (route.Language is { } language && !AppealRoutes.Languages.Contains(language))
-            {
-                problems.Add($"Appeals:Routes:{platform}:Language '{language}' must be one of {string.Join(", ", AppealRoutes.Languages)}.");
-            }
-
-            if (route.Url is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
-            {
-                problems.Add($"Appeals:Routes:{platform}:Url '{url}' is not an absolute URL.");
-            }
+            problems.AddRange(route.Problems().Select(p => $"Appeals:Routes:{platform}:{p.Field} {p.Message}"));
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
@@ -131,11 +179,15 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
 
 /// <summary>
 /// The appeal facts of every platform: defaults from the facts sheet (docs/platforms.md, "Appeal channels"), overridden per field
-/// by <c>Appeals:Routes:&lt;platform&gt;</c>. A platform the sheet has no channel for gets a Portal route without URL or limits,
+/// by <c>Appeals:Routes:&lt;platform&gt;</c>, then by the admin API's edit (<see cref="AppealRouteEdits"/>). A platform the sheet has no channel for gets a Portal route without URL or limits,
 /// noting the JSON adapter's <c>AppealChannel</c> setting when it has one.
 /// </summary>
-public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatformAdapterRegistry platforms)
+/// <remarks>Composed without <see cref="AppealRouteEdits"/> (a tool or test wiring only the platforms), routes are defaults and configuration.</remarks>
+public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatformAdapterRegistry platforms, AppealRouteEdits? edits = null)
 {
+    /// <summary><c>Appeals:ResponseTarget</c>: how soon after a label's first sighting its appeal should be submitted.</summary>
+    public TimeSpan ResponseTarget => options.CurrentValue.ResponseTarget;
+
     public static readonly IReadOnlyList<string> Languages = ["zh-CN", "en-US"];
 
     private static readonly AppealRoute Baidu = new("baidu", AppealChannel.Portal, "https://haoma.baidu.com/appeal", null,
@@ -167,23 +219,42 @@ public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatf
         var route = Defaults.TryGetValue(platform, out var known)
             ? known
             : new AppealRoute(platform, AppealChannel.Portal, null, null, [], [], null, null, "en-US", ConfiguredNote(platform));
-        if (!options.CurrentValue.Routes.TryGetValue(platform, out var o))
+        if (options.CurrentValue.Routes.TryGetValue(platform, out var configured))
         {
-            return route;
+            route = Apply(route, configured);
         }
 
-        return route with
-        {
-            Channel = o.Channel is { } c && Enum.TryParse<AppealChannel>(c, ignoreCase: true, out var channel) ? channel : route.Channel,
-            Url = o.Url is null ? route.Url : NullIfEmpty(o.Url),
-            EmailAddress = o.EmailAddress is null ? route.EmailAddress : NullIfEmpty(o.EmailAddress),
-            RequiredEvidence = o.RequiredEvidence is null ? route.RequiredEvidence : SplitKinds(o.RequiredEvidence),
-            OptionalEvidence = o.OptionalEvidence is null ? route.OptionalEvidence : SplitKinds(o.OptionalEvidence),
-            TurnaroundWorkingDays = o.TurnaroundWorkingDays is null ? route.TurnaroundWorkingDays : NullIfZero(o.TurnaroundWorkingDays.Value),
-            FrequencyLimitDays = o.FrequencyLimitDays is null ? route.FrequencyLimitDays : NullIfZero(o.FrequencyLimitDays.Value),
-            Language = o.Language ?? route.Language,
-        };
+        // Edits made through the admin API (Table Storage) come last: they are what an operator changed on purpose.
+        return edits?.Find(platform) is { } edited ? Apply(route, edited.Options) : route;
     }
+
+    /// <summary>The route without the admin API's edit: defaults overridden by <c>Appeals:Routes</c> only.</summary>
+    public AppealRoute Configured(string platform)
+    {
+        var route = Defaults.TryGetValue(platform, out var known)
+            ? known
+            : new AppealRoute(platform, AppealChannel.Portal, null, null, [], [], null, null, "en-US", ConfiguredNote(platform));
+        return options.CurrentValue.Routes.TryGetValue(platform, out var configured) ? Apply(route, configured) : route;
+    }
+
+    /// <summary>Overrides the set fields of <paramref name="o"/>; an empty text or 0 means "none", null keeps the route's value.</summary>
+    public static AppealRoute Apply(AppealRoute route, AppealRouteOptions o) => route with
+    {
+        Channel = o.Channel is { } c && Enum.TryParse<AppealChannel>(c, ignoreCase: true, out var channel) ? channel : route.Channel,
+        Url = o.Url is null ? route.Url : NullIfEmpty(o.Url),
+        EmailAddress = o.EmailAddress is null ? route.EmailAddress : NullIfEmpty(o.EmailAddress),
+        RequiredEvidence = o.RequiredEvidence is null ? route.RequiredEvidence : SplitKinds(o.RequiredEvidence),
+        OptionalEvidence = o.OptionalEvidence is null ? route.OptionalEvidence : SplitKinds(o.OptionalEvidence),
+        TurnaroundWorkingDays = o.TurnaroundWorkingDays is null ? route.TurnaroundWorkingDays : NullIfZero(o.TurnaroundWorkingDays.Value),
+        FrequencyLimitDays = o.FrequencyLimitDays is null ? route.FrequencyLimitDays : NullIfZero(o.FrequencyLimitDays.Value),
+        Language = o.Language ?? route.Language,
+        ApiUrl = o.ApiUrl is null ? route.ApiUrl : NullIfEmpty(o.ApiUrl),
+        ApiAuthHeaderName = o.ApiAuthHeaderName is null ? route.ApiAuthHeaderName : NullIfEmpty(o.ApiAuthHeaderName),
+        ApiSecretSetting = o.ApiSecretSetting is null ? route.ApiSecretSetting : NullIfEmpty(o.ApiSecretSetting),
+    };
+
+    internal static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     private string ConfiguredNote(string platform) =>
         platforms.PlatformIds.Contains(platform, StringComparer.Ordinal) && platforms.Options(platform).AppealChannel is { Length: > 0 } channel

@@ -139,7 +139,7 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock, Even
         return (AppealWriteOutcome.Done, appeal, []);
     }
 
-    /// <summary>The second step of a delete, repeatable: blobs, then transition rows, then the appeal row itself.</summary>
+    /// <summary>The second step of a delete, repeatable: blobs, then transition rows and the channel send, then the appeal row itself.</summary>
     public async Task FinishDeleteAsync(AppealEntity appeal, CancellationToken cancellationToken)
     {
         await evidence.DeleteAppealAsync(appeal.PartitionKey, appeal.Id, cancellationToken);
@@ -162,6 +162,7 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock, Even
             }
         }
 
+        await Table.DeleteEntityAsync(appeal.PartitionKey, AppealSendEntity.RowOf(appeal.Id), ETag.All, cancellationToken);
         await Table.DeleteEntityAsync(appeal.PartitionKey, appeal.RowKey, ETag.All, cancellationToken);
     }
 
@@ -304,6 +305,13 @@ public sealed class AppealStore(StorageAccount storage, TimeProvider clock, Even
         }
 
         return (AppealWriteOutcome.Done, appeal);
+    }
+
+    /// <summary>The appeal's Email/Api channel send, if it was submitted on such a route.</summary>
+    public async Task<AppealSendEntity?> SendAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<AppealSendEntity>(tenantId, AppealSendEntity.RowOf(id), cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value : null;
     }
 
     /// <summary>When the number was last submitted on the platform by this tenant, and by which appeal.</summary>

@@ -11,10 +11,12 @@ namespace NumberTrust.Appeals;
 /// <summary>
 /// Timer <c>AppealSweepTimer</c>: raises <c>appeal.overdue</c> once per open appeal past its platform's typical turnaround (the
 /// appeal keeps <c>OverdueAt</c>, written with the event's outbox row), closes appeals unanswered for <c>Appeals:ExpireAfterDays</c>
-/// as Expired, finishes deletes that stopped half-way, and publishes outbox events whose writer died before publishing.
+/// as Expired, finishes deletes that stopped half-way, publishes outbox events whose writer died before publishing, and queues again
+/// Email/Api channel sends whose queue message was lost.
 /// </summary>
 public sealed partial class AppealSweeper(
-    StorageAccount storage, AppealStore appeals, AppealRoutes routes, IOptionsMonitor<AppealsOptions> options, TimeProvider clock, ILogger<AppealSweeper> logger)
+    StorageAccount storage, AppealStore appeals, AppealRoutes routes, IOptionsMonitor<AppealsOptions> options, TimeProvider clock, ILogger<AppealSweeper> logger,
+    AppealSender sender)
 {
     /// <summary>Outbox rows younger than this belong to a writer that may still be publishing them.</summary>
     public static readonly TimeSpan OutboxGrace = TimeSpan.FromMinutes(1);
@@ -55,7 +57,9 @@ public sealed partial class AppealSweeper(
 
         var deleted = await FinishDeletesAsync(now, cancellationToken);
         var republished = await appeals.PublishPendingAsync(OutboxGrace, cancellationToken);
+        var requeued = await sender.RequeueStaleAsync(OutboxGrace, cancellationToken);
         Log.Swept(logger, overdue, expired, deleted, republished);
+        Log.RequeuedSends(logger, requeued);
     }
 
     private async Task<bool> ExpireAsync(AppealEntity appeal, DateTimeOffset submittedAt, TimeSpan expireAfter, CancellationToken cancellationToken)
@@ -92,5 +96,8 @@ public sealed partial class AppealSweeper(
         [LoggerMessage(EventId = 8001, Level = LogLevel.Information,
             Message = "Appeal sweep: {Overdue} appeals became overdue, {Expired} expired, {Deleted} deletes finished, {Republished} pending events published")]
         public static partial void Swept(ILogger logger, int overdue, int expired, int deleted, int republished);
+
+        [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Appeal sweep: {Requeued} channel sends whose message was lost queued again")]
+        public static partial void RequeuedSends(ILogger logger, int requeued);
     }
 }

@@ -10,12 +10,14 @@ namespace NumberTrust.Appeals;
 
 /// <summary>
 /// Closes the loop: an appeal that is Submitted or InReview becomes Resolved only when lookups show the label gone on two consecutive
-/// readable checks at least <see cref="MinimumGap"/> apart. Idempotent per job: a redelivered job finds its own id recorded (or the
+/// readable checks at least <c>Appeals:VerificationGap</c> (12 h) apart. Idempotent per job: a redelivered job finds its own id recorded (or the
 /// appeal already Resolved by it, and then only re-publishes the event, whose id is stable).
 /// </summary>
-public sealed class AppealVerifier(StorageAccount storage, AppealStore appeals, EventPublisher events, TimeProvider clock) : ILookupObserver
+public sealed class AppealVerifier(
+    StorageAccount storage, AppealStore appeals, EventPublisher events, TimeProvider clock, Microsoft.Extensions.Options.IOptionsMonitor<AppealVerificationOptions> verification)
+    : ILookupObserver
 {
-    public static readonly TimeSpan MinimumGap = TimeSpan.FromHours(12);
+    private TimeSpan MinimumGap => verification.CurrentValue.VerificationGap;
 
     /// <summary>A label back within this long after a verified removal is a relabel (a follow-up is opened).</summary>
     public static readonly TimeSpan RelabelWindow = TimeSpan.FromDays(90);
@@ -185,7 +187,7 @@ public sealed class AppealVerifier(StorageAccount storage, AppealStore appeals, 
         if (appeal.CleanAt is null)
         {
             var (outcome, _) = await appeals.ChangeAsync(tenantId, id, appeal.EntityTag, null, "verifier",
-                $"label gone on lookup {lookup.JobId} at {lookup.CheckedAt:O}; awaiting a second check {MinimumGap.TotalHours:0} h later",
+                $"label gone on lookup {lookup.JobId} at {lookup.CheckedAt:O}; awaiting a second check {(MinimumGap.TotalHours >= 1 ? $"{MinimumGap.TotalHours:0.#} h" : $"{MinimumGap.TotalSeconds:0} s")} later",
                 a => (a.CleanJobId, a.CleanAt) = (lookup.JobId, lookup.CheckedAt), cancellationToken);
             if (outcome == AppealWriteOutcome.PreconditionFailed)
             {

@@ -38,14 +38,22 @@ public sealed record AppealView(
     // Relabel detection: the resolved appeal a follow-up continues; on the resolved one, when the label came back and the follow-up.
     string? FollowUpOf = null,
     DateTimeOffset? RelabeledAt = null,
-    string? FollowUpId = null)
+    string? FollowUpId = null,
+    // The Email/Api channel's send: where it stands, the operation, attempts and the next one, the last error.
+    AppealSendView? Send = null,
+    // Appeals:ResponseTarget, and whether the submission came within it (null until submitted, or without a first sighting).
+    double? ResponseTargetSeconds = null,
+    bool? WithinResponseTarget = null)
 {
     public static AppealView Of(AppealEntity a, IReadOnlyList<AppealTransitionView> transitions, AppealRoute route, DateTimeOffset now,
-        AppealPacket? packet = null)
+        TimeSpan responseTarget, AppealPacket? packet = null)
     {
         var due = a.SubmittedAt is { } submitted ? route.DueAt(submitted) : null;
-        return Of(a, transitions) with
+        var view = Of(a, transitions);
+        return view with
         {
+            ResponseTargetSeconds = responseTarget.TotalSeconds,
+            WithinResponseTarget = view.ResponseSeconds is { } seconds ? seconds <= responseTarget.TotalSeconds : null,
             LabelText = a.LabelText,
             Evidence = a.Evidence,
             DueAt = due,
@@ -68,6 +76,16 @@ public sealed record AppealView(
         a.SubmittedAt, a.ClosedAt,
         a.SubmittedAt is { } s && a.LabelFirstSeenAt is { } f ? Math.Max(0, (s - f).TotalSeconds) : null,
         transitions);
+}
+
+/// <summary>An appeal's channel send as the appeal read shows it.</summary>
+public sealed record AppealSendView(
+    string Channel, string Status, string? OperationId, int Failures, int Polls, DateTimeOffset? NextAttemptAt, string? LastError, DateTimeOffset UpdatedAt)
+{
+    public static AppealSendView? Of(AppealSendEntity? s) => s is null
+        ? null
+        : new(s.Channel, s.Status, s.OperationId, s.Failures, s.Polls,
+            s.State is AppealSendStatus.Pending or AppealSendStatus.Polling ? s.NextAttemptAt : null, s.LastError, s.UpdatedAt);
 }
 
 public sealed record AppealPage(IReadOnlyList<AppealView> Items, string? ContinuationToken);

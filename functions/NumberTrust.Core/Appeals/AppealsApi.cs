@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using NumberTrust.Hosting;
 using NumberTrust.Lookups;
 using NumberTrust.Notifications;
+using NumberTrust.Notifications.Email;
 using NumberTrust.Numbers;
 using NumberTrust.Platforms;
 using NumberTrust.Tenants;
@@ -127,7 +129,7 @@ public static class AppealsApi
         }
 
         var (items, next) = await store.ListAsync(tenant.Id, parsed.Value.Keep, parsed.Value.PageSize, parsed.Value.After, cancellationToken);
-        return TypedResults.Ok(new AppealPage(items.Select(a => AppealView.Of(a, [], routes.For(a.Platform), now)).ToList(), next));
+        return TypedResults.Ok(new AppealPage(items.Select(a => AppealView.Of(a, [], routes.For(a.Platform), now, routes.ResponseTarget)).ToList(), next));
     }
 
     public static async Task<Results<Ok<AppealView>, NotFoundProblem>> GetAsync(
@@ -146,7 +148,7 @@ public static class AppealsApi
 
     public static async Task<Results<Ok<AppealView>, NotFoundProblem, ConflictProblem, UnprocessableProblem, ProblemHttpResult, ValidationProblem>> SubmitAsync(
         string id, [AsParameters] AppealPreconditions preconditions, HttpRequest request, CurrentTenant tenant, AppealStore store,
-        AppealRoutes routes, TimeProvider clock, CancellationToken cancellationToken)
+        AppealRoutes routes, AppealSender sender, EmailChannel email, RemediationApiClient api, TimeProvider clock, CancellationToken cancellationToken)
     {
         var body = await HttpBody.ReadJsonAsync(request, new AppealActionRequest(null, null), cancellationToken);
         if (!body.IsValid)
@@ -163,6 +165,7 @@ public static class AppealsApi
         var guard = preconditions.Match;
         var why = body.Value.Why ?? "submitted";
         var forced = false;
+        AppealChannel? channel = null;
         if (appeal.State == AppealStatus.Draft && (guard is null || guard == "*" || guard == appeal.EntityTag))
         {
             var route = routes.For(appeal.Platform);
@@ -179,16 +182,30 @@ public static class AppealsApi
                     new Dictionary<string, object?> { ["missingEvidence"] = missing });
             }
 
+            if (ChannelProblem(appeal, route, email, api) is { } notReady)
+            {
+                return notReady;
+            }
+
             forced = missing.Count > 0;
             why = forced ? $"{why} (force; missing evidence: {string.Join(", ", missing)})" : why;
+            channel = route.Channel;
+            why = channel == AppealChannel.Portal ? why : $"{why}; sending by {channel} in the background";
             guard ??= appeal.EntityTag; // the checks above hold for this version only
         }
 
         var changed = await ChangeAsync(id, preconditions with { IfMatch = guard }, request, tenant, store, AppealStatus.Submitted, Actor(body.Value.Actor, tenant), why,
             a => a.Forced = forced, new AppealEffects(
-                a => [AppealStore.LastSubmissionRow(a)],
+                a => channel is AppealChannel.Email or AppealChannel.Api
+                    ? [AppealStore.LastSubmissionRow(a), AppealSender.NewSend(a, channel.Value, clock.GetUtcNow())]
+                    : [AppealStore.LastSubmissionRow(a)],
                 a => Event(a, EventTypes.AppealSubmitted, "submitted", clock, new JsonObject { ["forced"] = a.Forced, ["ticketNumber"] = a.TicketNumber })),
             routes, clock, cancellationToken);
+        if (changed.Result is Ok<AppealView> && channel is AppealChannel.Email or AppealChannel.Api)
+        {
+            await sender.EnqueueSafelyAsync(tenant.Id, id, cancellationToken);
+        }
+
         return changed.Result switch
         {
             Ok<AppealView> ok => ok,
@@ -223,7 +240,19 @@ public static class AppealsApi
             return body.Problem;
         }
 
-        var update = body.Value;
+        var parsed = ParseUpdate(body.Value);
+        if (!parsed.IsValid)
+        {
+            return parsed.Problem;
+        }
+
+        var (outcome, appeal) = await ApplyUpdateAsync(store, tenant.Id, id, preconditions.Match, parsed.Value, Actor(body.Value.Actor, tenant), clock, null, cancellationToken);
+        return await ResultOfAsync(outcome, appeal, id, parsed.Value.To, request, store, routes, clock, cancellationToken);
+    }
+
+    /// <summary>Reads what a platform said (status InReview, Rejected with a reason, Removed, or a note) into the change it makes.</summary>
+    public static Validated<PlatformUpdate> ParseUpdate(AppealUpdateRequest update)
+    {
         AppealStatus? to;
         string why;
         switch (update.Status?.Trim())
@@ -256,16 +285,24 @@ public static class AppealsApi
             return Problems.Invalid("note", "note is at most 2000, ticketNumber 100 and reason 1000 characters.");
         }
 
-        return await ChangeAsync(id, preconditions, request, tenant, store, to, Actor(update.Actor, tenant), why, a =>
-        {
-            a.Note = update.Note ?? (update.Status == "Removed" ? why : a.Note);
-            a.TicketNumber = update.TicketNumber ?? a.TicketNumber;
-            a.RejectionReason = to == AppealStatus.Rejected ? update.Reason!.Trim() : a.RejectionReason;
-        }, to == AppealStatus.Rejected
-            ? new AppealEffects(Event: a => Event(a, EventTypes.AppealRejected, "rejected", clock,
-                new JsonObject { ["reason"] = a.RejectionReason, ["ticketNumber"] = a.TicketNumber }))
-            : AppealEffects.None, routes, clock, cancellationToken);
+        return new PlatformUpdate(to, why, update.Reason?.Trim(), update.Note, update.TicketNumber, update.Status?.Trim() == "Removed");
     }
+
+    /// <summary>
+    /// Applies a platform's update: the transition (InReview, Rejected) with its event, or a note; the ticket number and reason. Used by
+    /// <c>/updates</c> and by the Api channel, so a vendor's answer takes exactly the path an operator's does (never Resolved).
+    /// </summary>
+    public static Task<(AppealWriteOutcome Outcome, AppealEntity? Appeal)> ApplyUpdateAsync(
+        AppealStore store, string tenantId, string id, string? ifMatch, PlatformUpdate update, string actor, TimeProvider clock,
+        Func<AppealEntity, IEnumerable<ITableEntity>>? rows, CancellationToken cancellationToken) =>
+        store.ChangeAsync(tenantId, id, ifMatch, update.To, actor, update.Why, a =>
+        {
+            a.Note = update.Note ?? (update.Removed ? update.Why : a.Note);
+            a.TicketNumber = update.TicketNumber ?? a.TicketNumber;
+            a.RejectionReason = update.To == AppealStatus.Rejected ? update.Reason : a.RejectionReason;
+        }, new AppealEffects(rows, update.To == AppealStatus.Rejected
+            ? a => Event(a, EventTypes.AppealRejected, "rejected", clock, new JsonObject { ["reason"] = a.RejectionReason, ["ticketNumber"] = a.TicketNumber })
+            : null), cancellationToken);
 
     public static async Task<Results<NoContent, NotFoundProblem, ConflictProblem, ProblemHttpResult>> DeleteAsync(
         string id, [AsParameters] AppealPreconditions preconditions, CurrentTenant tenant, AppealStore store, CancellationToken cancellationToken)
@@ -348,6 +385,13 @@ public static class AppealsApi
         CancellationToken cancellationToken)
     {
         var (outcome, appeal) = await store.ChangeAsync(tenant.Id, id, preconditions.Match, to, actor, why, change, effects, cancellationToken);
+        return await ResultOfAsync(outcome, appeal, id, to, request, store, routes, clock, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<AppealView>, NotFoundProblem, ConflictProblem, ProblemHttpResult, ValidationProblem>> ResultOfAsync(
+        AppealWriteOutcome outcome, AppealEntity? appeal, string id, AppealStatus? to, HttpRequest request, AppealStore store, AppealRoutes routes,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
         switch (outcome)
         {
             case AppealWriteOutcome.NotFound:
@@ -368,8 +412,45 @@ public static class AppealsApi
     {
         var route = routes.For(appeal.Platform);
         var last = appeal.SubmittedAt is null ? await store.LastSubmissionAsync(appeal.PartitionKey, appeal.Number, appeal.Platform, cancellationToken) : null;
+        var send = appeal.SubmittedAt is null ? null : await store.SendAsync(appeal.PartitionKey, appeal.Id, cancellationToken);
         return AppealView.Of(appeal, await store.TransitionsAsync(appeal.PartitionKey, appeal.Id, cancellationToken), route, clock.GetUtcNow(),
-            AppealPacket.For(appeal, route, last?.SubmittedAt));
+            routes.ResponseTarget, AppealPacket.For(appeal, route, last?.SubmittedAt)) with { Send = AppealSendView.Of(send) };
+    }
+
+    /// <summary>
+    /// 409 when the route's channel cannot send (email not configured, no address or ApiUrl, the API secret's setting missing): a submit
+    /// that silently sends nothing would leave the operator believing it was filed. 422 when the evidence is beyond ACS's size limit.
+    /// </summary>
+    private static readonly long EmailLimit = new EmailClientOptions().MaxMessageBytes;
+
+    private static ProblemHttpResult? ChannelProblem(AppealEntity appeal, AppealRoute route, EmailChannel email, RemediationApiClient api)
+    {
+        string? problem = null;
+        switch (route.Channel)
+        {
+            case AppealChannel.Email when email.Client is null || string.IsNullOrWhiteSpace(email.SenderAddress):
+                problem = $"The appeal route of {appeal.Platform} sends by email, but email is not configured (set {EmailOptions.Section}:Endpoint or {EmailOptions.Section}:ConnectionString, and {EmailOptions.Section}:SenderAddress).";
+                break;
+            case AppealChannel.Email when route.EmailAddress is null:
+                problem = $"The appeal route of {appeal.Platform} sends by email but has no emailAddress.";
+                break;
+            case AppealChannel.Email when AppealEmail.EstimatedBytes(appeal) > EmailLimit:
+                return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "Unprocessable",
+                    $"The evidence of appeal {appeal.Id} is about {AppealEmail.EstimatedBytes(appeal)} bytes as an email (base64); ACS Email accepts at most {EmailLimit}. Replace large files with smaller scans.",
+                    new Dictionary<string, object?> { ["estimatedBytes"] = AppealEmail.EstimatedBytes(appeal), ["limitBytes"] = EmailLimit });
+            case AppealChannel.Api when route.ApiUrl is null:
+                problem = $"The appeal route of {appeal.Platform} sends to a remediation API but has no apiUrl.";
+                break;
+            case AppealChannel.Api when api.Secret(route).Problem is { } secret:
+                problem = $"The appeal route of {appeal.Platform} cannot authenticate to its remediation API: {secret}.";
+                break;
+        }
+
+        return problem is null
+            ? null
+            : Problems.Problem(StatusCodes.Status409Conflict, "Conflict",
+                $"{problem} Fix the configuration, or make the route a Portal route (PUT /api/platforms/{appeal.Platform}/appeal-route) and file it by hand.",
+                new Dictionary<string, object?> { ["channel"] = route.Channel.ToString(), ["appealStatus"] = appeal.Status });
     }
 
     /// <summary>409 naming when the next appeal is allowed, if another appeal of the number was submitted within the platform's limit.</summary>

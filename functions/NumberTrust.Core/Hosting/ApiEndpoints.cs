@@ -43,6 +43,7 @@ public static class ApiEndpoints
         NumberTrust.Upkeep.Expectations.ExpectationsApi.MapExpectations(api);
         NumberTrust.Upkeep.Documents.DocumentsApi.MapDocuments(api);
         api.MapDigestSettings();
+        api.MapAppealRoutes();
         NumberTrust.Upkeep.Tasks.UpkeepTasksApi.MapUpkeepTasks(api);
         api.MapCustomerReportList();
         return api;

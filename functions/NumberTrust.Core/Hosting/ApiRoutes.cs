@@ -51,6 +51,7 @@ public static class ApiRoutes
     public const string DigestSettings = "digest-settings";
     public const string PublicReport = "public/reports/{token}";
 
+    public const string PlatformAppealRoute = "platforms/{platform}/appeal-route";
     public const string UpkeepTasks = "upkeep/tasks";
     public const string UpkeepTask = "upkeep/tasks/{taskId}";
     public const string UpkeepTaskComplete = "upkeep/tasks/{taskId}/complete";

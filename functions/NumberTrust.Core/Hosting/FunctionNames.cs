@@ -95,6 +95,9 @@ public static class FunctionNames
     public const string DigestTimer = nameof(DigestTimer);
     public const string ComposeDigest = nameof(ComposeDigest);
 
+    public const string SendAppeal = nameof(SendAppeal);
+    public const string GetAppealRoute = nameof(GetAppealRoute);
+    public const string PutAppealRoute = nameof(PutAppealRoute);
     public const string ListUpkeepTasks = nameof(ListUpkeepTasks);
     public const string GetUpkeepTask = nameof(GetUpkeepTask);
     public const string CompleteUpkeepTask = nameof(CompleteUpkeepTask);

@@ -37,6 +37,7 @@ public static class FunctionTable
         Queue<Notifications.Deliveries.DeliveryWorker>(FunctionNames.DeliverAlert, QueueNames.Deliveries, (h, m, ct) => h.DeliverAsync(m, ct)),
         Queue<Notifications.Deliveries.DeliveryWorker>(FunctionNames.RecordPoisonedDelivery, QueueNames.DeliveriesPoison, (h, m, ct) => h.HandlePoisonAsync(m, ct)),
         Queue<Notifications.Digests.DigestComposer>(FunctionNames.ComposeDigest, QueueNames.Digests, (h, m, ct) => h.ComposeAsync(m, ct)),
+        Queue<Appeals.AppealSender>(FunctionNames.SendAppeal, QueueNames.AppealSends, (h, m, ct) => h.SendAsync(m, ct)),
     ];
 
     public static IReadOnlyList<TimerFunction> Timers { get; } =

@@ -42,8 +42,12 @@ public static class QueueNames
     /// <summary>One tenant's digest for one local date, queued by the digest timer.</summary>
     public const string Digests = "digests";
 
+    /// <summary>One attempt of an Email or Api appeal's channel send (or one poll of the vendor's operation); retries carry a visibility delay.</summary>
+    public const string AppealSends = "appeal-sends";
+
     /// <summary>Every queue the app produces to or consumes from (each also has a <c>-poison</c> twin); infra declares the same list.</summary>
     public static readonly IReadOnlyList<string> All = [ScanPlans, Lookups, ScanRuns, SchedulePulls, Alerts,
         Deliveries,
-        Digests];
+        Digests,
+        AppealSends];
 }

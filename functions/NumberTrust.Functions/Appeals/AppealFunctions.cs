@@ -1,3 +1,4 @@
+using Azure.Storage.Queues.Models;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using NumberTrust.Functions.Hosting;
@@ -60,4 +61,16 @@ public sealed class AppealFunctions(ApiEndpointTable endpoints, TimeProvider tim
     [Function(FunctionNames.GetAppealReport)]
     public Task<IResult> GetAppealReport([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.AppealReport)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.GetAppealReport, request);
+
+    [Function(FunctionNames.SendAppeal)]
+    public Task SendAppeal([QueueTrigger(QueueNames.AppealSends)] QueueMessage message, FunctionContext context, CancellationToken cancellationToken) =>
+        FunctionTable.RunQueueAsync(FunctionNames.SendAppeal, context.InstanceServices, QueueMessageContext.From(message), cancellationToken);
+
+    [Function(FunctionNames.GetAppealRoute)]
+    public Task<IResult> GetAppealRoute([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.PlatformAppealRoute)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.GetAppealRoute, request);
+
+    [Function(FunctionNames.PutAppealRoute)]
+    public Task<IResult> PutAppealRoute([HttpTrigger(AuthorizationLevel.Function, "put", Route = ApiRoutes.PlatformAppealRoute)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.PutAppealRoute, request);
 }

@@ -4,6 +4,7 @@ using NumberTrust.Numbers;
 using NumberTrust.ScanRuns;
 using NumberTrust.Simulator;
 using NumberTrust.Simulator.Acs;
+using NumberTrust.Simulator.Remediation;
 using NumberTrust.Simulator.Webhooks;
 using NumberTrust.Storage;
 using NumberTrust.Tenants;
@@ -13,7 +14,8 @@ namespace NumberTrust.Local.Demo;
 /// <summary>
 /// Demo mode (<c>Local:Demo=true</c>, on in the README's run command): the platform simulator serves every built-in platform on
 /// loopback with <see cref="DemoScript"/>'s numbers, the adapters point at it, and a <c>demo</c> tenant watches those numbers.
-/// Scans run at start and every 20 seconds for the first minutes, so labels appear (and some change) within a minute.
+/// Scans run at start and every 20 seconds for the first minutes, so labels appear (and some change) within a minute, and
+/// <see cref="DemoAppealStory"/> takes one appeal from draft to a verified removal and a relabel.
 /// </summary>
 public static class DemoMode
 {
@@ -39,10 +41,25 @@ public static class DemoMode
         {
             ["Email:ConnectionString"] = acs.ConnectionString,
             ["Email:SenderAddress"] = DemoSeeder.Sender,
+            // The demo appeal is verified within a minute: clean lookups 30 s apart, scans every 20 s not answered from a shared one.
+            ["Appeals:VerificationGap"] = "00:00:30",
+            ["Lookups:SharedFreshness"] = "00:00:10",
         });
+        // Telnyx appeals go to a simulated remediation API (202, pending, then accepted), so the Api channel runs end to end.
+        var remediation = await RemediationApiSimulator.StartAsync(new RemediationApiSimulatorOptions(), cancellationToken);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Appeals:Routes:telnyx:ApiUrl"] = remediation.SubmitUrl.ToString(),
+            ["Appeals:Routes:telnyx:ApiAuthHeaderName"] = remediation.ApiKeyHeader,
+            ["Appeals:Routes:telnyx:ApiSecretSetting"] = "Local:DemoRemediationKey",
+            ["Local:DemoRemediationKey"] = remediation.ApiKey,
+            ["Appeals:Channels:PollInterval"] = "00:00:05",
+        });
+        builder.Services.AddSingleton(remediation);
         builder.Services.AddSingleton(outbox);
         builder.Services.AddSingleton(acs);
         builder.Services.AddSingleton(receiver);
+        builder.Services.AddSingleton<DemoAppealStory>();
         builder.Services.AddHostedService<DemoSeeder>();
     }
 }
@@ -50,7 +67,8 @@ public static class DemoMode
 /// <summary>Creates the demo tenant, a key for it, registers the demo numbers and keeps scanning them for a few minutes.</summary>
 public sealed partial class DemoSeeder(
     StorageReadiness readiness, TenantStore tenants, NumberStore numbers, ScanRunService scans, PlatformSimulator simulator, SubscriptionStore subscriptions,
-    AcsEmailSimulator acs, LocalWebhookReceiver receiver, DemoOutbox outbox, TimeProvider time, ILogger<DemoSeeder> logger) : BackgroundService
+    AcsEmailSimulator acs, LocalWebhookReceiver receiver, DemoOutbox outbox, DemoAppealStory appeal, TimeProvider time, ILogger<DemoSeeder> logger)
+    : BackgroundService
 {
     public const string TenantId = "demo";
     public const string SubscriptionName = "Demo alerts";
@@ -58,7 +76,8 @@ public sealed partial class DemoSeeder(
     public const string Sender = "DoNotReply@demo.numbertrust.test";
     public const string WebhookPath = "/demo";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan Duration = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Duration = TimeSpan.FromMinutes(4);
+    private string _apiKey = "";
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -74,6 +93,7 @@ public sealed partial class DemoSeeder(
             }
 
             var until = time.GetUtcNow() + Duration;
+            var story = TryAsync(() => appeal.RunAsync(_apiKey, Duration, stoppingToken), stoppingToken);
             while (time.GetUtcNow() < until)
             {
                 await TryAsync(
@@ -85,6 +105,8 @@ public sealed partial class DemoSeeder(
                     stoppingToken);
                 await Task.Delay(Interval, time, stoppingToken);
             }
+
+            await story;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -109,6 +131,7 @@ public sealed partial class DemoSeeder(
     {
         await tenants.PutAsync(TenantId, "Demo company", "CN", cancellationToken);
         var (_, key) = await tenants.CreateKeyAsync(TenantId, "demo", cancellationToken);
+        _apiKey = key;
 
         foreach (var demo in DemoScript.Numbers)
         {

@@ -86,4 +86,31 @@ public sealed class AppealReportTests : IAsyncLifetime
         using var other = await _api.TenantAsync();
         Assert.Equal(0, (await other.GetFromJsonAsync<JsonElement>("/api/reports/appeals")).GetProperty("total").GetInt32());
     }
+
+    [Fact]
+    public async Task Each_submission_is_measured_against_the_response_target_and_the_report_counts_them()
+    {
+        var fast = await DraftAsync("+8613800138811", "qihoo360");
+        var slow = await DraftAsync("+8613800138812", "qihoo360");
+        var waiting = await DraftAsync("+8613800138813", "qihoo360");
+        _clock.Offset = TimeSpan.FromHours(2);
+        await SubmitAsync(fast);
+        _clock.Offset = TimeSpan.FromHours(13);
+        await SubmitAsync(slow);
+
+        // The target is the seeds' "respond to a wrong label within 12 hours", from the label's first sighting.
+        var fastView = await _client.GetFromJsonAsync<JsonElement>($"/api/appeals/{fast}");
+        Assert.Equal(12 * 3600, fastView.GetProperty("responseTargetSeconds").GetDouble());
+        Assert.True(fastView.GetProperty("withinResponseTarget").GetBoolean());
+        Assert.False((await _client.GetFromJsonAsync<JsonElement>($"/api/appeals/{slow}")).GetProperty("withinResponseTarget").GetBoolean());
+        Assert.False((await _client.GetFromJsonAsync<JsonElement>($"/api/appeals/{waiting}")).TryGetProperty("withinResponseTarget", out _));
+        var listed = await _client.GetFromJsonAsync<JsonElement>("/api/appeals?number=%2B8613800138812");
+        Assert.False(listed.GetProperty("items")[0].GetProperty("withinResponseTarget").GetBoolean());
+
+        var report = await _client.GetFromJsonAsync<JsonElement>("/api/reports/appeals");
+        Assert.Equal(12 * 3600, report.GetProperty("responseTargetSeconds").GetDouble());
+        Assert.Equal(1, report.GetProperty("withinResponseTarget").GetInt32());
+        Assert.Equal(1, report.GetProperty("missedResponseTarget").GetInt32());
+        Assert.Equal(0.5, report.GetProperty("responseTargetRate").GetDouble());
+    }
 }

@@ -292,15 +292,18 @@ public sealed class AppealRulesApiTests : IAsyncLifetime
         Assert.True(again.StatusCode == HttpStatusCode.Created, await again.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public async Task A_bad_ExpireAfterDays_is_named_by_health()
+    [Theory]
+    [InlineData("ExpireAfterDays", "0")]
+    [InlineData("VerificationGap", "00:00:00")]
+    [InlineData("VerificationGap", "8.00:00:00")]
+    public async Task A_bad_appeal_setting_is_named_by_health(string setting, string value)
     {
         await using var api = await ApiFactory.StartAsync(
-            new Dictionary<string, string?> { ["AzureWebJobs.LookupLabel.Disabled"] = "true", ["Appeals:ExpireAfterDays"] = "0" },
+            new Dictionary<string, string?> { ["AzureWebJobs.LookupLabel.Disabled"] = "true", ["Appeals:" + setting] = value },
             services => services.AddSingleton<ILabelSource>(_source));
         using var health = await api.CreateClient().GetAsync("/api/health");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-        Assert.Contains("Appeals:ExpireAfterDays", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Appeals:" + setting, await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

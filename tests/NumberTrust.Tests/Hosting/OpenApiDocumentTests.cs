@@ -34,7 +34,7 @@ public sealed class OpenApiDocumentTests
         var paths = document["paths"]!.AsObject();
 
         Assert.Equal(
-            ["/api/admin/tenants/{tenantId}", "/api/admin/tenants/{tenantId}/keys", "/api/admin/tenants/{tenantId}/keys/{keyId}", "/api/appeals", "/api/appeals/{id}", "/api/appeals/{id}/evidence/{name}", "/api/appeals/{id}/reopen", "/api/appeals/{id}/submit", "/api/appeals/{id}/updates", "/api/appeals/{id}/withdraw", "/api/digest-settings", "/api/documents", "/api/documents/{documentId}", "/api/health", "/api/numbers", "/api/numbers/import", "/api/numbers/{number}", "/api/numbers/{number}/appeals", "/api/numbers/{number}/call-stats", "/api/numbers/{number}/display-labels", "/api/numbers/{number}/display-labels/{labelId}", "/api/numbers/{number}/expectations/{platform}", "/api/numbers/{number}/history", "/api/numbers/{number}/scans", "/api/numbers/{number}/trust", "/api/peak-windows", "/api/platforms", "/api/public/reports/{token}", "/api/report-links", "/api/report-links/{linkId}", "/api/reports/appeals", "/api/reports/customer", "/api/reports/customer/{reportId}/screenshot", "/api/reports/trust", "/api/scans", "/api/scans/{scanId}", "/api/subscriptions", "/api/subscriptions/{subscriptionId}", "/api/subscriptions/{subscriptionId}/deliveries", "/api/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver", "/api/subscriptions/{subscriptionId}/secret", "/api/subscriptions/{subscriptionId}/test",
+            ["/api/admin/tenants/{tenantId}", "/api/admin/tenants/{tenantId}/keys", "/api/admin/tenants/{tenantId}/keys/{keyId}", "/api/appeals", "/api/appeals/{id}", "/api/appeals/{id}/evidence/{name}", "/api/appeals/{id}/reopen", "/api/appeals/{id}/submit", "/api/appeals/{id}/updates", "/api/appeals/{id}/withdraw", "/api/digest-settings", "/api/documents", "/api/documents/{documentId}", "/api/health", "/api/numbers", "/api/numbers/import", "/api/numbers/{number}", "/api/numbers/{number}/appeals", "/api/numbers/{number}/call-stats", "/api/numbers/{number}/display-labels", "/api/numbers/{number}/display-labels/{labelId}", "/api/numbers/{number}/expectations/{platform}", "/api/numbers/{number}/history", "/api/numbers/{number}/scans", "/api/numbers/{number}/trust", "/api/peak-windows", "/api/platforms", "/api/platforms/{platform}/appeal-route", "/api/public/reports/{token}", "/api/report-links", "/api/report-links/{linkId}", "/api/reports/appeals", "/api/reports/customer", "/api/reports/customer/{reportId}/screenshot", "/api/reports/trust", "/api/scans", "/api/scans/{scanId}", "/api/subscriptions", "/api/subscriptions/{subscriptionId}", "/api/subscriptions/{subscriptionId}/deliveries", "/api/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver", "/api/subscriptions/{subscriptionId}/secret", "/api/subscriptions/{subscriptionId}/test",
              "/api/upkeep/task-settings", "/api/upkeep/tasks", "/api/upkeep/tasks/{taskId}", "/api/upkeep/tasks/{taskId}/complete", "/api/upkeep/tasks/{taskId}/snooze"],
             paths.Select(p => p.Key).Order(StringComparer.Ordinal));
         var put = paths["/api/numbers/{number}"]!["put"]!;
@@ -58,6 +58,13 @@ public sealed class OpenApiDocumentTests
         foreach (var status in new[] { "200", "400", "401", "413", "415" })
         {
             Assert.True(putWindows["responses"]![status] is not null, $"PUT /api/peak-windows documents no {status} response");
+        }
+
+        var putRoute = paths["/api/platforms/{platform}/appeal-route"]!["put"]!;
+        Assert.NotNull(putRoute["requestBody"]!["content"]!["application/json"]);
+        foreach (var status in new[] { "200", "400", "401", "404", "422" })
+        {
+            Assert.True(putRoute["responses"]![status] is not null, $"PUT /api/platforms/{{platform}}/appeal-route documents no {status} response");
         }
 
         Assert.Contains(paths["/api/numbers"]!["get"]!["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "continuationToken");

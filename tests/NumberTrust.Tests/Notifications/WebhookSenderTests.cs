@@ -233,6 +233,28 @@ public sealed class WebhookSenderTests
     }
 
     [Fact]
+    public async Task In_azure_mode_a_public_receiver_with_a_bad_certificate_gives_tls_failure()
+    {
+        var secret = WebhookSecret.Generate();
+        using var certificate = TestCertificates.Loopback();
+        await using var receiver = await StartReceiverAsync(o => o.Certificate = certificate);
+        var local = receiver.AddEndpoint(Path, secret.Value);
+        // hooks.example.com resolves to a public (documentation-range) address; the route stands in for the internet to the receiver.
+        var published = IPAddress.Parse("203.0.113.10");
+        var connector = new WebhookConnector(WebhookUrlPolicy.Azure, (_, _) => Task.FromResult(new[] { published }),
+            endpoint => endpoint.Address.Equals(published) ? new IPEndPoint(IPAddress.Loopback, local.Port) : endpoint);
+        using var sender = new WebhookSender(new WebhookSenderOptions(), WebhookUrlPolicy.Azure, connector, TimeProvider.System, NullLogger.Instance);
+        var url = new Uri($"https://hooks.example.com:{local.Port}{Path}");
+        Assert.Null(WebhookUrlPolicy.Azure.Validate(url));
+
+        var result = await sender.SendAsync(Delivery(url, "msg_tls_azure", secret), None);
+
+        Assert.Equal(WebhookAttemptOutcome.TlsFailure, result.Outcome);
+        Assert.False(result.IsSuccess);
+        Assert.Empty(receiver.Deliveries);
+    }
+
+    [Fact]
     public async Task A_name_resolving_to_an_internal_address_is_refused_at_send_time()
     {
         var resolver = new Dictionary<string, IPAddress[]>

@@ -64,7 +64,8 @@ public sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static bool LooksLikeAddress(string value)
+    /// <summary>One '@' with text on both sides and no white space: enough to catch a typo, not an RFC 5322 parser.</summary>
+    internal static bool LooksLikeAddress(string value)
     {
         var at = value.IndexOf('@', StringComparison.Ordinal);
         return at > 0 && at == value.LastIndexOf('@') && at < value.Length - 1 && !value.Any(char.IsWhiteSpace);

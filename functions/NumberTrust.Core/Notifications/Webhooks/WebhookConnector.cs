@@ -12,19 +12,24 @@ public sealed class WebhookConnector
 {
     private readonly WebhookUrlPolicy _policy;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
+    private readonly Func<IPEndPoint, IPEndPoint> _route;
 
     public WebhookConnector(WebhookUrlPolicy policy)
         : this(policy, Dns.GetHostAddressesAsync)
     {
     }
 
-    /// <summary>With a resolver of the test's choosing (answers that a public resolver could give).</summary>
-    internal WebhookConnector(WebhookUrlPolicy policy, Func<string, CancellationToken, Task<IPAddress[]>> resolve)
+    /// <summary>
+    /// With a resolver of the test's choosing (answers that a public resolver could give) and optionally a route standing in for
+    /// the internet: the vetted public endpoint is reached at the loopback endpoint it maps to, so Azure mode can be tested.
+    /// </summary>
+    internal WebhookConnector(WebhookUrlPolicy policy, Func<string, CancellationToken, Task<IPAddress[]>> resolve, Func<IPEndPoint, IPEndPoint>? route = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(resolve);
         _policy = policy;
         _resolve = resolve;
+        _route = route ?? (endpoint => endpoint);
     }
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
@@ -55,10 +60,11 @@ public sealed class WebhookConnector
         foreach (var address in addresses)
         {
             var target = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-            var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var endpoint = _route(new IPEndPoint(target, context.DnsEndPoint.Port));
+            var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(target, context.DnsEndPoint.Port), cancellationToken);
+                await socket.ConnectAsync(endpoint, cancellationToken);
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException e)
