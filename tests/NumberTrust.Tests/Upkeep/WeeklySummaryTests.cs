@@ -73,7 +73,7 @@ public sealed class WeeklySummaryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_week_is_the_tenants_own_and_a_tenant_without_numbers_gets_none()
+    public async Task The_week_is_the_tenants_own_and_a_tenant_without_numbers_or_with_digests_off_gets_none()
     {
         using var losAngeles = await _api.TenantAsync();
         using var zone = await losAngeles.PutAsJsonAsync("/api/digest-settings", new { timeZone = "America/Los_Angeles" });
@@ -83,6 +83,10 @@ public sealed class WeeklySummaryTests : IAsyncLifetime
         SetClock(Noon(2026, 9, 20));
         await RegisterAsync(losAngeles, "+8613800138005");
         using var empty = await _api.TenantAsync();
+        using var quiet = await _api.TenantAsync();
+        using var disabled = await quiet.PutAsJsonAsync("/api/digest-settings", new { enabled = false });
+        Assert.True(disabled.IsSuccessStatusCode);
+        await RegisterAsync(quiet, "+8613800138006");
 
         // 20:00 UTC on Tuesday 29 Sep is 13:00 in Los Angeles (and Wednesday 04:00 in Shanghai).
         await TickAtAsync(new DateTimeOffset(2026, 9, 29, 15, 0, 0, TimeSpan.Zero));
