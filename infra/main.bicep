@@ -72,6 +72,7 @@ var tableNames = [
   'UpkeepExpectations'
   'UpkeepDisplayLabels'
   'UpkeepDocuments'
+  'UpkeepTasks'
 ]
 var queueNames = [
   'scan-plans'

@@ -128,6 +128,9 @@ public static class CoreServices
         services.AddSingleton<ILookupObserver>(sp => sp.GetRequiredService<NumberTrust.Upkeep.Expectations.DisplayMismatchObserver>());
         services.AddSingleton<NumberTrust.Upkeep.Documents.DocumentStore>();
         services.AddSingleton<NumberTrust.Upkeep.Reminders.UpkeepReminderScheduler>();
+        services.AddSingleton<NumberTrust.Upkeep.Tasks.UpkeepTaskStore>();
+        services.AddSingleton<NumberTrust.Upkeep.Tasks.UpkeepTaskPlanner>();
+        services.AddSingleton<NumberTrust.Upkeep.Summary.WeeklySummaryComposer>();
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestStore>();
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestCollector>();
         services.AddSingleton<NumberTrust.Notifications.Digests.DigestScheduler>();

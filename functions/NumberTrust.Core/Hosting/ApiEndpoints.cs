@@ -44,6 +44,8 @@ public static class ApiEndpoints
         NumberTrust.Upkeep.Documents.DocumentsApi.MapDocuments(api);
         api.MapDigestSettings();
         api.MapAppealRoutes();
+        NumberTrust.Upkeep.Tasks.UpkeepTasksApi.MapUpkeepTasks(api);
+        api.MapCustomerReportList();
         return api;
     }
 }

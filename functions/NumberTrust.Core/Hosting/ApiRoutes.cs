@@ -52,6 +52,13 @@ public static class ApiRoutes
     public const string PublicReport = "public/reports/{token}";
 
     public const string PlatformAppealRoute = "platforms/{platform}/appeal-route";
+    public const string UpkeepTasks = "upkeep/tasks";
+    public const string UpkeepTask = "upkeep/tasks/{taskId}";
+    public const string UpkeepTaskComplete = "upkeep/tasks/{taskId}/complete";
+    public const string UpkeepTaskSnooze = "upkeep/tasks/{taskId}/snooze";
+    public const string UpkeepTaskSettings = "upkeep/task-settings";
+    public const string CustomerReports = "reports/customer";
+    public const string CustomerReportScreenshot = "reports/customer/{reportId}/screenshot";
 
     /// <summary>The path a client uses for a resource, e.g. <c>/api/numbers/+8613800138000</c>.</summary>
     public static string PathOf(string relative) => "/" + Prefix + "/" + relative;

@@ -98,4 +98,12 @@ public static class FunctionNames
     public const string SendAppeal = nameof(SendAppeal);
     public const string GetAppealRoute = nameof(GetAppealRoute);
     public const string PutAppealRoute = nameof(PutAppealRoute);
+    public const string ListUpkeepTasks = nameof(ListUpkeepTasks);
+    public const string GetUpkeepTask = nameof(GetUpkeepTask);
+    public const string CompleteUpkeepTask = nameof(CompleteUpkeepTask);
+    public const string SnoozeUpkeepTask = nameof(SnoozeUpkeepTask);
+    public const string GetUpkeepTaskSettings = nameof(GetUpkeepTaskSettings);
+    public const string PutUpkeepTaskSettings = nameof(PutUpkeepTaskSettings);
+    public const string ListCustomerReports = nameof(ListCustomerReports);
+    public const string GetCustomerReportScreenshot = nameof(GetCustomerReportScreenshot);
 }

@@ -43,6 +43,8 @@ public static class EventTypes
     public const string DigestDaily = "digest.daily";
     public const string DigestAllClear = "digest.all_clear";
 
+    public const string WeeklySummary = "upkeep.weekly_summary";
+
     public static IReadOnlyList<EventType> All { get; } =
     [
         new(NewLabel, LabelGroup, "A platform labels a number that it did not label before."),
@@ -68,6 +70,7 @@ public static class EventTypes
         new(Ping, SystemGroup, "A test delivery sent on request."),
         new(DigestDaily, DigestGroup, "The tenant's daily digest: labeled numbers by platform, changes of the last day, trust drops, failed scans, open follow-ups."),
         new(DigestAllClear, DigestGroup, "The weekly all clear: nothing to report, sent on the tenant's chosen weekday if it asked for it."),
+        new(WeeklySummary, UpkeepGroup, "The tenant's weekly upkeep summary: each number's trust score and 7-day change, standing labels, open appeals, maintenance tasks due."),
     ];
 
     public static bool IsKnown(string name) => All.Any(t => t.Name == name);

@@ -41,6 +41,8 @@ public static class TableNames
     public const string UpkeepDisplayLabels = "UpkeepDisplayLabels";
     public const string UpkeepDocuments = "UpkeepDocuments";
 
+    public const string UpkeepTasks = "UpkeepTasks";
+
     // One name per line from here on, so features adding tables do not touch the same line.
     public static readonly IReadOnlyList<string> All =
     [
@@ -54,6 +56,7 @@ public static class TableNames
         UpkeepExpectations,
         UpkeepDisplayLabels,
         UpkeepDocuments,
+        UpkeepTasks,
     ];
 }
 

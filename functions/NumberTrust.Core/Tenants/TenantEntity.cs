@@ -30,4 +30,7 @@ public sealed class TenantEntity : ITableEntity
 
     /// <summary>JSON of the tenant's digest settings (<see cref="Notifications.Digests.DigestSettings"/>); null means the defaults.</summary>
     public string? DigestSettings { get; set; }
+
+    /// <summary>JSON of the tenant's maintenance calendar settings (<see cref="Upkeep.Tasks.UpkeepTaskSettings"/>); null means the defaults.</summary>
+    public string? UpkeepTaskSettings { get; set; }
 }

@@ -9,9 +9,13 @@ public sealed class DigestStore(StorageAccount storage)
 {
     private TableClient Table => storage.Table(TableNames.Digests);
 
-    public async Task<DigestEntity?> FindAsync(string tenantId, DateOnly localDate, CancellationToken cancellationToken)
+    public Task<DigestEntity?> FindAsync(string tenantId, DateOnly localDate, CancellationToken cancellationToken) =>
+        FindRowAsync(tenantId, DigestEntity.RowFor(localDate), cancellationToken);
+
+    /// <summary>A mark by its row key: the daily digest's <c>day|</c> rows and other once-per-period mails (the weekly upkeep summary's <c>week|</c>).</summary>
+    public async Task<DigestEntity?> FindRowAsync(string tenantId, string rowKey, CancellationToken cancellationToken)
     {
-        var found = await Table.GetEntityIfExistsAsync<DigestEntity>(tenantId, DigestEntity.RowFor(localDate), cancellationToken: cancellationToken);
+        var found = await Table.GetEntityIfExistsAsync<DigestEntity>(tenantId, rowKey, cancellationToken: cancellationToken);
         return found.HasValue ? found.Value : null;
     }
 
@@ -26,7 +30,7 @@ public sealed class DigestStore(StorageAccount storage)
         }
         catch (RequestFailedException e) when (e.IsConflict())
         {
-            return await FindAsync(entity.PartitionKey, localDate, cancellationToken)
+            return await FindRowAsync(entity.PartitionKey, entity.RowKey, cancellationToken)
                 ?? throw new InvalidOperationException($"Digest {entity.PartitionKey}/{entity.RowKey} existed and then vanished.", e);
         }
     }

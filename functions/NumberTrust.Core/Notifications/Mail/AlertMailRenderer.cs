@@ -27,6 +27,12 @@ public sealed class AlertMailRenderer(IOptions<AlertOptions> options, PlatformCa
             return digest;
         }
 
+        if (Upkeep.Summary.WeeklySummaryMailRenderer.Handles(notification)
+            && Upkeep.Summary.WeeklySummaryMailRenderer.Render(notification, subscription, Link, PlatformName) is { } weekly)
+        {
+            return weekly;
+        }
+
         var data = notification.Data ?? [];
         var platform = notification.Platform is { } id ? PlatformName(id) : null;
         var change = Change(notification, data);

@@ -87,7 +87,7 @@ public static class DigestMailRenderer
         return counts.Where(c => c.Count > 0).Select(c => $"{c.Count} {(c.Count == 1 ? c.One : c.Many)}");
     }
 
-    private static void Add(List<(string, List<(string, string?)>)> sections, string title, int total, int shown, IEnumerable<(string, string?)> lines)
+    internal static void Add(List<(string, List<(string, string?)>)> sections, string title, int total, int shown, IEnumerable<(string, string?)> lines)
     {
         if (total == 0)
         {
@@ -103,13 +103,13 @@ public static class DigestMailRenderer
         sections.Add((title, list));
     }
 
-    private static string Who(string number, string? displayName) => displayName is { Length: > 0 } name ? $"{number} ({name})" : number;
+    internal static string Who(string number, string? displayName) => displayName is { Length: > 0 } name ? $"{number} ({name})" : number;
 
     private static string State(string state, string? category) => category is null ? state : $"{state} {category}";
 
-    private static string? LanguageOf(string? text) => text is not null && text.Any(c => c is >= '\u4e00' and <= '\u9fff') ? "zh-CN" : null;
+    internal static string? LanguageOf(string? text) => text is not null && text.Any(c => c is >= '\u4e00' and <= '\u9fff') ? "zh-CN" : null;
 
-    private static string PlainText(string headline, string window, List<(string Title, List<(string Text, string? Lang)> Lines)> sections, List<(string Name, string Url)> links, string footer)
+    internal static string PlainText(string headline, string window, List<(string Title, List<(string Text, string? Lang)> Lines)> sections, List<(string Name, string Url)> links, string footer)
     {
         var text = new StringBuilder().Append(headline).Append('\n').Append(window).Append("\n\n");
         foreach (var (title, lines) in sections)
@@ -131,7 +131,7 @@ public static class DigestMailRenderer
         return text.Append("\n-- \n").Append(footer).Append('\n').ToString();
     }
 
-    private static string Html(string headline, string window, List<(string Title, List<(string Text, string? Lang)> Lines)> sections, List<(string Name, string Url)> links, string footer)
+    internal static string Html(string headline, string window, List<(string Title, List<(string Text, string? Lang)> Lines)> sections, List<(string Name, string Url)> links, string footer)
     {
         static string E(string value) => WebUtility.HtmlEncode(value);
         var html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");

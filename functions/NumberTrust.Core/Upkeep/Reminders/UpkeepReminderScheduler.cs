@@ -17,11 +17,12 @@ namespace NumberTrust.Upkeep.Reminders;
 /// (<c>upkeep.document_expiring</c>) and certifications (<c>upkeep.certification_expiring</c>), and the planned display labels'
 /// reminders (<c>upkeep.display_label_reminder</c>, 7 days before the start and after the end). Each reminder is published before
 /// its row records it, with an id derived from the item, date and threshold, so a tick that dies in between repeats the same
-/// event and the dispatcher delivers it once.
+/// event and the dispatcher delivers it once. The same tick runs the maintenance calendar (<see cref="Tasks.UpkeepTaskPlanner"/>).
 /// </summary>
 public sealed partial class UpkeepReminderScheduler(
     StorageAccount storage, DocumentStore documents, ExpectationStore expectations, EventPublisher events, NumberStore numbers,
-    ScanRunService scans, TimeProvider time, ILogger<UpkeepReminderScheduler> logger)
+    ScanRunService scans, TimeProvider time, ILogger<UpkeepReminderScheduler> logger, Tasks.UpkeepTaskPlanner planner,
+    Summary.WeeklySummaryComposer summaries)
 {
     public const int LabelLeadDays = 7;
 
@@ -34,6 +35,10 @@ public sealed partial class UpkeepReminderScheduler(
         {
             tenants++;
             sent += await RunTenantAsync(tenant.RowKey, TenantDay.Of(tenant, now), now, cancellationToken);
+
+            // The maintenance calendar shares this tick: the same tenant day, the same catch-up after downtime.
+            await planner.RunTenantAsync(tenant, TenantDay.Of(tenant, now), now, cancellationToken);
+            await summaries.RunTenantAsync(tenant, now, cancellationToken);
         }
 
         Log.Ticked(logger, tenants, sent);
