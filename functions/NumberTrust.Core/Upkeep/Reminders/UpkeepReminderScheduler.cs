@@ -29,19 +29,32 @@ public sealed partial class UpkeepReminderScheduler(
     public async Task TickAsync(TimerTick tick, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (tenants, sent) = (0, 0);
+        var (tenants, sent, failed) = (0, 0, 0);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TenantEntity.Partition}");
         await foreach (var tenant in storage.Table(TableNames.Tenants).QueryAsync<TenantEntity>(filter, cancellationToken: cancellationToken))
         {
             tenants++;
-            sent += await RunTenantAsync(tenant.RowKey, TenantDay.Of(tenant, now), now, cancellationToken);
+            try
+            {
+                sent += await RunTenantAsync(tenant.RowKey, TenantDay.Of(tenant, now), now, cancellationToken);
 
-            // The maintenance calendar shares this tick: the same tenant day, the same catch-up after downtime.
-            await planner.RunTenantAsync(tenant, TenantDay.Of(tenant, now), now, cancellationToken);
-            await summaries.RunTenantAsync(tenant, now, cancellationToken);
+                // The maintenance calendar shares this tick: the same tenant day, the same catch-up after downtime.
+                await planner.RunTenantAsync(tenant, TenantDay.Of(tenant, now), now, cancellationToken);
+                await summaries.RunTenantAsync(tenant, now, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One tenant's failure (bad data, a storage hiccup) must not hold back the others; the next tick retries it.
+                failed++;
+                Log.TenantFailed(logger, tenant.RowKey, e);
+            }
         }
 
         Log.Ticked(logger, tenants, sent);
+        if (failed > 0)
+        {
+            throw new InvalidOperationException($"Upkeep reminder tick: {failed} of {tenants} tenant(s) failed (see the log); they are retried on the next tick.");
+        }
     }
 
     /// <summary>Sends the tenant's reminders due on <paramref name="today"/>; returns how many went out.</summary>
@@ -190,6 +203,9 @@ public sealed partial class UpkeepReminderScheduler(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 7309, Level = LogLevel.Error, Message = "Upkeep reminder timer: tenant {TenantId} failed; the other tenants go on")]
+        public static partial void TenantFailed(ILogger logger, string tenantId, Exception exception);
+
         [LoggerMessage(EventId = 7300, Level = LogLevel.Information, Message = "Upkeep reminder timer: {Tenants} tenant(s), {Sent} reminder(s) sent")]
         public static partial void Ticked(ILogger logger, int tenants, int sent);
 
