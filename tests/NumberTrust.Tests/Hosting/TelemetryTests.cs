@@ -52,8 +52,11 @@ public sealed class TelemetryTests
 
         await FunctionTable.RunTimerAsync(
             FunctionNames.ScanPlannerTimer, api.Services, new TimerTick(DateTimeOffset.UtcNow, false, null, DateTimeOffset.UtcNow.AddMinutes(1)), CancellationToken.None);
+        // The tick's own lookup: a registration may also be looked up through another path (its own trace) on a slow box.
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (source.CallsFor(number, "qihoo360") == 0 || !Spans(spans).Any(s => s.DisplayName == FunctionNames.LookupLabel))
+        while (source.CallsFor(number, "qihoo360") == 0
+            || !(Spans(spans).SingleOrDefault(s => s.DisplayName == FunctionNames.ScanPlannerTimer) is { } ticked
+                && Spans(spans).Any(s => s.DisplayName == FunctionNames.LookupLabel && s.TraceId == ticked.TraceId)))
         {
             Assert.True(DateTime.UtcNow < deadline, "the planned lookup did not run within 60 s");
             await Task.Delay(100);
@@ -61,8 +64,7 @@ public sealed class TelemetryTests
 
         var all = Spans(spans);
         var tick = Assert.Single(all, s => s.DisplayName == FunctionNames.ScanPlannerTimer);
-        var lookup = all.First(s => s.DisplayName == FunctionNames.LookupLabel);
-        Assert.Equal(tick.TraceId, lookup.TraceId);
+        Assert.Contains(all, s => s.DisplayName == FunctionNames.LookupLabel && s.TraceId == tick.TraceId);
         Assert.Contains(all, s => s.DisplayName == FunctionNames.PlanScanShard && s.TraceId == tick.TraceId && s.ParentSpanId == tick.SpanId);
         lock (measurements)
         {
