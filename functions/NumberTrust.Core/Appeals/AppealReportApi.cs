@@ -54,7 +54,7 @@ public static class AppealReportApi
             }
         }
 
-        return TypedResults.Ok(Build(appeals, routes.ResponseTarget));
+        return TypedResults.Ok(Build(appeals, (await routes.ResponseTargetAsync(tenant.Id, cancellationToken)).Target));
     }
 
     public static AppealReport Build(IReadOnlyList<AppealEntity> appeals, TimeSpan responseTarget)

@@ -183,10 +183,36 @@ public sealed class AppealsOptionsValidator : IValidateOptions<AppealsOptions>
 /// noting the JSON adapter's <c>AppealChannel</c> setting when it has one.
 /// </summary>
 /// <remarks>Composed without <see cref="AppealRouteEdits"/> (a tool or test wiring only the platforms), routes are defaults and configuration.</remarks>
-public sealed class AppealRoutes(IOptionsMonitor<AppealsOptions> options, IPlatformAdapterRegistry platforms, AppealRouteEdits? edits = null)
+public sealed class AppealRoutes(
+    IOptionsMonitor<AppealsOptions> options, IPlatformAdapterRegistry platforms, AppealRouteEdits? edits = null, Tenants.TenantStore? tenants = null)
 {
+    private static readonly long TargetCacheMs = 60_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (TimeSpan? Own, long At)> _targets = new(StringComparer.Ordinal);
+
     /// <summary><c>Appeals:ResponseTarget</c>: how soon after a label's first sighting its appeal should be submitted.</summary>
     public TimeSpan ResponseTarget => options.CurrentValue.ResponseTarget;
+
+    /// <summary>The tenant's own target (<c>PUT /api/appeal-settings</c>) or the default; read from the tenant row at most once a minute.</summary>
+    public async Task<(TimeSpan Target, bool Own)> ResponseTargetAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        if (tenants is null)
+        {
+            return (ResponseTarget, false);
+        }
+
+        var now = Environment.TickCount64;
+        if (!_targets.TryGetValue(tenantId, out var cached) || now - cached.At > TargetCacheMs)
+        {
+            var minutes = (await tenants.FindAsync(tenantId, cancellationToken))?.AppealResponseTargetMinutes;
+            cached = (minutes is > 0 and var m ? TimeSpan.FromMinutes(m) : null, now);
+            _targets[tenantId] = cached;
+        }
+
+        return cached.Own is { } own ? (own, true) : (ResponseTarget, false);
+    }
+
+    /// <summary>Drops this instance's cached target of a tenant after a change (other instances see it within a minute).</summary>
+    public void ForgetResponseTarget(string tenantId) => _targets.TryRemove(tenantId, out _);
 
     public static readonly IReadOnlyList<string> Languages = ["zh-CN", "en-US"];
 

@@ -38,6 +38,7 @@ public static class AppealsApi
             .WithSummary("Re-open a Rejected appeal as a new draft linked to it; 201 with Location.");
         appeals.MapAppealEvidence();
         appeals.MapAppealReport();
+        appeals.MapAppealSettings();
         return api;
     }
 
@@ -129,7 +130,8 @@ public static class AppealsApi
         }
 
         var (items, next) = await store.ListAsync(tenant.Id, parsed.Value.Keep, parsed.Value.PageSize, parsed.Value.After, cancellationToken);
-        return TypedResults.Ok(new AppealPage(items.Select(a => AppealView.Of(a, [], routes.For(a.Platform), now, routes.ResponseTarget)).ToList(), next));
+        var (target, _) = await routes.ResponseTargetAsync(tenant.Id, cancellationToken);
+        return TypedResults.Ok(new AppealPage(items.Select(a => AppealView.Of(a, [], routes.For(a.Platform), now, target)).ToList(), next));
     }
 
     public static async Task<Results<Ok<AppealView>, NotFoundProblem>> GetAsync(
@@ -414,7 +416,7 @@ public static class AppealsApi
         var last = appeal.SubmittedAt is null ? await store.LastSubmissionAsync(appeal.PartitionKey, appeal.Number, appeal.Platform, cancellationToken) : null;
         var send = appeal.SubmittedAt is null ? null : await store.SendAsync(appeal.PartitionKey, appeal.Id, cancellationToken);
         return AppealView.Of(appeal, await store.TransitionsAsync(appeal.PartitionKey, appeal.Id, cancellationToken), route, clock.GetUtcNow(),
-            routes.ResponseTarget, AppealPacket.For(appeal, route, last?.SubmittedAt)) with { Send = AppealSendView.Of(send) };
+            (await routes.ResponseTargetAsync(appeal.PartitionKey, cancellationToken)).Target, AppealPacket.For(appeal, route, last?.SubmittedAt)) with { Send = AppealSendView.Of(send) };
     }
 
     /// <summary>

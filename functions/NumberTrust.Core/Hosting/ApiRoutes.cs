@@ -57,6 +57,7 @@ public static class ApiRoutes
     public const string UpkeepTaskComplete = "upkeep/tasks/{taskId}/complete";
     public const string UpkeepTaskSnooze = "upkeep/tasks/{taskId}/snooze";
     public const string UpkeepTaskSettings = "upkeep/task-settings";
+    public const string AppealSettings = "appeal-settings";
     public const string CustomerReports = "reports/customer";
     public const string CustomerReportScreenshot = "reports/customer/{reportId}/screenshot";
 

@@ -104,6 +104,8 @@ public static class FunctionNames
     public const string SnoozeUpkeepTask = nameof(SnoozeUpkeepTask);
     public const string GetUpkeepTaskSettings = nameof(GetUpkeepTaskSettings);
     public const string PutUpkeepTaskSettings = nameof(PutUpkeepTaskSettings);
+    public const string GetAppealSettings = nameof(GetAppealSettings);
+    public const string PutAppealSettings = nameof(PutAppealSettings);
     public const string ListCustomerReports = nameof(ListCustomerReports);
     public const string GetCustomerReportScreenshot = nameof(GetCustomerReportScreenshot);
 }

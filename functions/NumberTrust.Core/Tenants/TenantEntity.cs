@@ -33,4 +33,7 @@ public sealed class TenantEntity : ITableEntity
 
     /// <summary>JSON of the tenant's maintenance calendar settings (<see cref="Upkeep.Tasks.UpkeepTaskSettings"/>); null means the defaults.</summary>
     public string? UpkeepTaskSettings { get; set; }
+
+    /// <summary>The tenant's own appeal response-time target in minutes (<c>PUT /api/appeal-settings</c>); null or 0 for <c>Appeals:ResponseTarget</c>.</summary>
+    public double? AppealResponseTargetMinutes { get; set; }
 }

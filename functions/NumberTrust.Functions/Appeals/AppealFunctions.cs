@@ -58,6 +58,14 @@ public sealed class AppealFunctions(ApiEndpointTable endpoints, TimeProvider tim
     public Task<IResult> DeleteAppeal([HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRoutes.Appeal)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.DeleteAppeal, request);
 
+    [Function(FunctionNames.GetAppealSettings)]
+    public Task<IResult> GetAppealSettings([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.AppealSettings)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.GetAppealSettings, request);
+
+    [Function(FunctionNames.PutAppealSettings)]
+    public Task<IResult> PutAppealSettings([HttpTrigger(AuthorizationLevel.Function, "put", Route = ApiRoutes.AppealSettings)] HttpRequest request) =>
+        endpoints.InvokeAsync(FunctionNames.PutAppealSettings, request);
+
     [Function(FunctionNames.GetAppealReport)]
     public Task<IResult> GetAppealReport([HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.AppealReport)] HttpRequest request) =>
         endpoints.InvokeAsync(FunctionNames.GetAppealReport, request);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,5 +113,48 @@ public sealed class AppealReportTests : IAsyncLifetime
         Assert.Equal(1, report.GetProperty("withinResponseTarget").GetInt32());
         Assert.Equal(1, report.GetProperty("missedResponseTarget").GetInt32());
         Assert.Equal(0.5, report.GetProperty("responseTargetRate").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_tenant_sets_its_own_response_target_and_its_appeals_and_report_are_judged_by_it()
+    {
+        var defaults = await _client.GetFromJsonAsync<JsonElement>("/api/appeal-settings");
+        Assert.Equal(12, defaults.GetProperty("responseTargetHours").GetDouble());
+        Assert.True(defaults.GetProperty("default").GetBoolean());
+        var id = await DraftAsync("+8613800138821", "qihoo360");
+        _clock.Offset = TimeSpan.FromHours(3);
+        await SubmitAsync(id);
+        Assert.True((await _client.GetFromJsonAsync<JsonElement>($"/api/appeals/{id}")).GetProperty("withinResponseTarget").GetBoolean());
+
+        // The seeds' 12 hours is the default; a tenant that promises its customers 2 hours sets that.
+        using var put = await _client.PutAsJsonAsync("/api/appeal-settings", new { responseTargetHours = 2 });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.False((await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("default").GetBoolean());
+        var appeal = await _client.GetFromJsonAsync<JsonElement>($"/api/appeals/{id}");
+        Assert.Equal(2 * 3600, appeal.GetProperty("responseTargetSeconds").GetDouble());
+        Assert.False(appeal.GetProperty("withinResponseTarget").GetBoolean());
+        var report = await _client.GetFromJsonAsync<JsonElement>("/api/reports/appeals");
+        Assert.Equal(1, report.GetProperty("missedResponseTarget").GetInt32());
+
+        // Another tenant keeps the default; null goes back to it.
+        using var other = await _api.TenantAsync();
+        Assert.True((await other.GetFromJsonAsync<JsonElement>("/api/appeal-settings")).GetProperty("default").GetBoolean());
+        using var reset = await _client.PutAsJsonAsync("/api/appeal-settings", new { responseTargetHours = (double?)null });
+        Assert.Equal(12, (await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("responseTargetHours").GetDouble());
+        Assert.True((await _client.GetFromJsonAsync<JsonElement>($"/api/appeals/{id}")).GetProperty("withinResponseTarget").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("{\"responseTargetHours\":0.1}")]
+    [InlineData("{\"responseTargetHours\":721}")]
+    [InlineData("{\"responseTargetHours\":\"soon\"}")]
+    [InlineData("{\"target\":3}")]
+    [InlineData("[]")]
+    public async Task Bad_appeal_settings_are_a_400_and_change_nothing(string body)
+    {
+        using var put = await _client.PutAsync("/api/appeal-settings", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsProblemAsync(put, HttpStatusCode.BadRequest);
+        Assert.True((await _client.GetFromJsonAsync<JsonElement>("/api/appeal-settings")).GetProperty("default").GetBoolean());
     }
 }
