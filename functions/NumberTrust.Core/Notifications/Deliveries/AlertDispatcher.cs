@@ -8,9 +8,9 @@ namespace NumberTrust.Notifications.Deliveries;
 
 /// <summary>
 /// The <c>alerts</c> consumer: fans an event out to its tenants (the event's own, or every tenant watching the number), their
-/// matching subscriptions and each channel of those, adding one delivery record per (subscription, channel, event), claimed by
-/// this message, and making its first attempt at once (retries go through the <c>deliveries</c> queue). The record's Add is the
-/// dedupe: a redelivered alert finds its records and sends nothing new. See docs/architecture.md, "Alert delivery".
+/// matching subscriptions and each channel of those, making each first attempt at once and keeping one delivery record per
+/// (subscription, channel, event) (retries go through the <c>deliveries</c> queue). The record's Add is the dedupe: a redelivered
+/// alert finds its records and sends nothing new. See docs/architecture.md, "Alert delivery".
 /// </summary>
 public sealed partial class AlertDispatcher(
     SubscriptionStore subscriptions, NumberStore numbers, DeliveryStore deliveries, DeliveryWorker worker, ILabelSeverity severity, TimeProvider time,
@@ -36,6 +36,7 @@ public sealed partial class AlertDispatcher(
             return;
         }
 
+        await ReleaseAsync(notification.EventId, cancellationToken);
         await storage.Queue(QueueNames.Alerts).SendMessageAsync(message.Body, o.PoisonRetryDelay, cancellationToken: cancellationToken);
         Log.Requeued(logger, notification.EventId, notification.Type, o.PoisonRetryDelay);
     }
@@ -72,17 +73,73 @@ public sealed partial class AlertDispatcher(
             }
         }
 
+        if (targets.Count == 0)
+        {
+            Log.Dispatched(logger, notification.EventId, notification.Type, tenants.Count, 0, 0);
+            return;
+        }
+
+        if (await ClaimAsync(message, notification, cancellationToken) is not ({ } dispatch, var fresh))
+        {
+            Log.LeftToOwner(logger, notification.EventId, notification.Type, message.Id);
+            return;
+        }
+
         var (added, existing) = (0, 0);
         // First attempts run side by side, so one slow receiver does not hold up the event's other subscribers.
         await Parallel.ForEachAsync(
             targets, new ParallelOptions { MaxDegreeOfParallelism = options.CurrentValue.DispatchConcurrency, CancellationToken = cancellationToken },
             async (target, ct) =>
             {
-                var isNew = await DispatchOneAsync(message.Id, target.TenantId, target.Subscription, target.Channel, target.Target, notification, eventJson, ct);
+                var isNew = await DispatchOneAsync(message, fresh, target.TenantId, target.Subscription, target.Channel, target.Target, notification, eventJson, ct);
                 Interlocked.Increment(ref isNew ? ref added : ref existing);
             });
 
+        (dispatch.Done, dispatch.Deliveries, dispatch.ClaimedBy, dispatch.ClaimedUntil) = (true, targets.Count, null, null);
+        dispatch.CompletedAt = dispatch.UpdatedAt = time.GetUtcNow();
+        if (!await deliveries.ReplaceDispatchAsync(dispatch, cancellationToken))
+        {
+            Log.LostDispatch(logger, notification.EventId);
+        }
+
         Log.Dispatched(logger, notification.EventId, notification.Type, tenants.Count, added, existing);
+    }
+
+    /// <summary>
+    /// Makes this message the owner of the event's dispatch: a new dispatch, or one whose owner was this message before (a
+    /// redelivery) or whose claim ran out (its dispatcher died). Null when the dispatch is done or another message holds it.
+    /// </summary>
+    private async Task<(DispatchEntity Dispatch, bool Fresh)?> ClaimAsync(QueueMessageContext message, NotificationEvent notification, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var until = now + options.CurrentValue.ClaimDuration;
+        var dispatch = DispatchEntity.Claimed(notification, message.Id, until, now);
+        if (await deliveries.AddDispatchAsync(dispatch, cancellationToken))
+        {
+            return (dispatch, true);
+        }
+
+        var stored = await deliveries.FindDispatchAsync(notification.EventId, cancellationToken);
+        if (stored is null || stored.Done || (stored.IsClaimed(now) && stored.ClaimedBy != message.Id))
+        {
+            return null;
+        }
+
+        (stored.ClaimedBy, stored.ClaimedUntil, stored.UpdatedAt) = (message.Id, until, now);
+        return await deliveries.ReplaceDispatchAsync(stored, cancellationToken) ? (stored, false) : null;
+    }
+
+    /// <summary>
+    /// Lets the next message of a poisoned event take its dispatch over at once: the claim the failed dispatches left behind is
+    /// released, since no dispatcher works on that message any more.
+    /// </summary>
+    private async Task ReleaseAsync(string eventId, CancellationToken cancellationToken)
+    {
+        if (await deliveries.FindDispatchAsync(eventId, cancellationToken) is { Done: false, ClaimedBy: not null } stored)
+        {
+            (stored.ClaimedBy, stored.ClaimedUntil, stored.UpdatedAt) = (null, null, time.GetUtcNow());
+            await deliveries.ReplaceDispatchAsync(stored, cancellationToken);
+        }
     }
 
     private async Task<IReadOnlyList<string>> TenantsAsync(NotificationEvent notification, CancellationToken cancellationToken)
@@ -116,13 +173,15 @@ public sealed partial class AlertDispatcher(
     }
 
     /// <summary>
-    /// True when the delivery is new. An existing one whose first attempt was never recorded (a dispatcher died in between) is
-    /// attempted again when its claim is this message's (a redelivery) or has run out. Sends are idempotent (stable webhook-id
-    /// and ACS Operation-Id), so a crash between a send and its record repeats the send under the same id.
+    /// True when the delivery is new. On a fresh dispatch nothing of the event was recorded yet, so the first attempt goes out
+    /// first and its record, with the outcome, is added after it in one write. A dispatch taken over (a redelivered message, or a
+    /// dead owner's) adds the record claimed first: an existing one whose first attempt was never recorded (a dispatcher died in
+    /// between) is attempted again, whatever claim the dead owner left on it. Sends are idempotent, so a crash between a send
+    /// and its record repeats the send under the same id.
     /// </summary>
     private async Task<bool> DispatchOneAsync(
-        string messageId, string tenantId, SubscriptionEntity subscription, string channel, string target, NotificationEvent notification, string eventJson,
-        CancellationToken cancellationToken)
+        QueueMessageContext message, bool fresh, string tenantId, SubscriptionEntity subscription, string channel, string target, NotificationEvent notification,
+        string eventJson, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var claimUntil = now + options.CurrentValue.ClaimDuration;
@@ -142,14 +201,19 @@ public sealed partial class AlertDispatcher(
             OperationId = channel == DeliveryEntity.EmailChannel
                 ? Email.EmailOperationIds.For(subscription.RowKey, channelKey, notification.EventId).ToString("D")
                 : null,
-            ClaimedBy = messageId,
-            ClaimedUntil = claimUntil,
+            ClaimedBy = fresh ? null : message.Id,
+            ClaimedUntil = fresh ? null : claimUntil,
             CreatedAt = now,
             UpdatedAt = now,
         };
+        if (fresh)
+        {
+            return await worker.AttemptNewAsync(delivery, subscription, notification, cancellationToken);
+        }
+
         if (await deliveries.AddAsync(delivery, cancellationToken))
         {
-            await worker.AttemptAsync(delivery, subscription, cancellationToken);
+            await worker.AttemptAsync(delivery, subscription, notification, cancellationToken);
             return true;
         }
 
@@ -159,17 +223,11 @@ public sealed partial class AlertDispatcher(
             return false;
         }
 
-        if (stored.IsClaimed(now) && stored.ClaimedBy != messageId)
-        {
-            // Another message of this event holds it (a duplicate publish); should that dispatch die, its own message comes back.
-            return false;
-        }
-
         var statusRow = stored.StatusRow;
-        (stored.ClaimedBy, stored.ClaimedUntil, stored.UpdatedAt) = (messageId, claimUntil, now);
+        (stored.ClaimedBy, stored.ClaimedUntil, stored.UpdatedAt) = (message.Id, claimUntil, now);
         if (await deliveries.ReplaceAsync(stored, statusRow, cancellationToken))
         {
-            await worker.AttemptAsync(stored, subscription, cancellationToken);
+            await worker.AttemptAsync(stored, subscription, notification, cancellationToken);
         }
 
         return false;
@@ -185,6 +243,12 @@ public sealed partial class AlertDispatcher(
 
         [LoggerMessage(EventId = 7103, Level = LogLevel.Error, Message = "Event {EventId} ({Type}) of {OccurredAt:O} still failed dispatch {Window} after it occurred and is dropped")]
         public static partial void GaveUp(ILogger logger, string eventId, string type, DateTimeOffset occurredAt, TimeSpan window);
+
+        [LoggerMessage(EventId = 7104, Level = LogLevel.Information, Message = "Event {EventId} ({Type}): another message dispatches it or did already; message {MessageId} leaves it to that one")]
+        public static partial void LeftToOwner(ILogger logger, string eventId, string type, string messageId);
+
+        [LoggerMessage(EventId = 7105, Level = LogLevel.Information, Message = "Event {EventId}: its dispatch was taken over before this one finished")]
+        public static partial void LostDispatch(ILogger logger, string eventId);
 
         [LoggerMessage(EventId = 7100, Level = LogLevel.Information, Message = "Event {EventId} ({Type}): {Tenants} tenant(s), {Added} new delivery(ies), {Existing} already dispatched")]
         public static partial void Dispatched(ILogger logger, string eventId, string type, int tenants, int added, int existing);

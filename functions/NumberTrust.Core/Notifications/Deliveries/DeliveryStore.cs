@@ -75,6 +75,40 @@ public sealed class DeliveryStore(StorageAccount storage)
         }
     }
 
+    /// <summary>Adds an event's dispatch; false when one exists already (another message of the event, or this one before).</summary>
+    public async Task<bool> AddDispatchAsync(DispatchEntity dispatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            dispatch.ETag = (await Table.AddEntityAsync(dispatch, cancellationToken)).Headers.ETag ?? default;
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<DispatchEntity?> FindDispatchAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var found = await Table.GetEntityIfExistsAsync<DispatchEntity>(DispatchEntity.PartitionFor(eventId), DispatchEntity.Row, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+
+    /// <summary>Writes a changed dispatch conditional on the ETag it was read with; false when someone else wrote it first.</summary>
+    public async Task<bool> ReplaceDispatchAsync(DispatchEntity dispatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            dispatch.ETag = (await Table.UpdateEntityAsync(dispatch, dispatch.ETag, TableUpdateMode.Replace, cancellationToken)).Headers.ETag ?? default;
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
     /// <summary>One page of a subscription's deliveries: of one status newest first, or all of them in id order.</summary>
     public async Task<(IReadOnlyList<DeliveryEntity> Items, string? LastKey)> ListAsync(
         string tenantId, string subscriptionId, DeliveryStatus? status, string? after, int pageSize, CancellationToken cancellationToken)

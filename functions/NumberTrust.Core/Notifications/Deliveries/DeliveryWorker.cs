@@ -46,22 +46,27 @@ public sealed partial class DeliveryWorker(
         }
 
         var subscription = await subscriptions.FindAsync(delivery.TenantId, delivery.SubscriptionId, cancellationToken);
-        await AttemptAsync(delivery, subscription, cancellationToken);
+        await AttemptAsync(delivery, subscription, null, cancellationToken);
     }
 
     /// <summary>
     /// Makes one attempt of a delivery the caller has claimed (its record written with the caller's claim) and records it: done,
-    /// or the next attempt queued with back-off. The dispatcher calls it for the first attempt, this worker for the retries.
+    /// or the next attempt queued with back-off. The dispatcher calls it on a redelivered alert, this worker for the retries.
     /// </summary>
-    public async Task AttemptAsync(DeliveryEntity delivery, SubscriptionEntity? subscription, CancellationToken cancellationToken)
+    public async Task AttemptAsync(DeliveryEntity delivery, SubscriptionEntity? subscription, NotificationEvent? notification, CancellationToken cancellationToken)
     {
-        var notification = delivery.ReadEvent();
-        var outcome = subscription is null
-            ? AttemptOutcome.Permanent("SubscriptionDeleted", "The subscription was deleted.")
-            : delivery.Channel == DeliveryEntity.WebhookChannel
-                ? await SendWebhookAsync(delivery, subscription, notification, cancellationToken)
-                : await SendEmailAsync(delivery, subscription, notification, cancellationToken);
-        await RecordAsync(delivery, outcome, cancellationToken);
+        var outcome = await SendAsync(delivery, subscription, notification ?? delivery.ReadEvent(), cancellationToken);
+        await RecordAsync(delivery, outcome, isNew: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes the first attempt of a delivery that has no record yet, then adds its record with the outcome (one write instead of
+    /// a claim before and an outcome after); false when a record was there already (another message of the event added it).
+    /// </summary>
+    public async Task<bool> AttemptNewAsync(DeliveryEntity delivery, SubscriptionEntity subscription, NotificationEvent notification, CancellationToken cancellationToken)
+    {
+        var outcome = await SendAsync(delivery, subscription, notification, cancellationToken);
+        return await RecordAsync(delivery, outcome, isNew: true, cancellationToken);
     }
 
     /// <summary>
@@ -104,6 +109,13 @@ public sealed partial class DeliveryWorker(
         var id = delivery.SubscriptionId + "." + delivery.EventId;
         return id.Length <= 256 && id.All(c => c is > ' ' and <= '~') ? id : delivery.DeliveryId;
     }
+
+    private async Task<AttemptOutcome> SendAsync(DeliveryEntity delivery, SubscriptionEntity? subscription, NotificationEvent notification, CancellationToken cancellationToken) =>
+        subscription is null
+            ? AttemptOutcome.Permanent("SubscriptionDeleted", "The subscription was deleted.")
+            : delivery.Channel == DeliveryEntity.WebhookChannel
+                ? await SendWebhookAsync(delivery, subscription, notification, cancellationToken)
+                : await SendEmailAsync(delivery, subscription, notification, cancellationToken);
 
     private async Task<AttemptOutcome> SendWebhookAsync(DeliveryEntity delivery, SubscriptionEntity subscription, NotificationEvent notification, CancellationToken cancellationToken)
     {
@@ -187,7 +199,8 @@ public sealed partial class DeliveryWorker(
         }
     }
 
-    private async Task RecordAsync(DeliveryEntity delivery, AttemptOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Records an attempt: replaces the claimed record, or adds it when <paramref name="isNew"/>; false when that write lost.</summary>
+    private async Task<bool> RecordAsync(DeliveryEntity delivery, AttemptOutcome outcome, bool isNew, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var statusRow = delivery.StatusRow;
@@ -231,10 +244,13 @@ public sealed partial class DeliveryWorker(
             Log.Failed(logger, delivery.DeliveryId, number, outcome.Name, outcome.Error ?? "");
         }
 
-        if (!await deliveries.ReplaceAsync(delivery, statusRow, cancellationToken))
+        if (isNew ? await deliveries.AddAsync(delivery, cancellationToken) : await deliveries.ReplaceAsync(delivery, statusRow, cancellationToken))
         {
-            Log.LostClaim(logger, delivery.DeliveryId);
+            return true;
         }
+
+        Log.LostClaim(logger, delivery.DeliveryId);
+        return false;
     }
 
     /// <summary>How one attempt went, channel-independent.</summary>
