@@ -85,6 +85,28 @@ public sealed class UpkeepReminderTests : IAsyncLifetime
     private static string TenantOf(JsonElement alert) => alert.GetProperty("tenantId").GetString()!;
 
     [Fact]
+    public async Task A_tenant_whose_upkeep_fails_does_not_hold_back_the_tenants_after_it_and_the_tick_reports_it()
+    {
+        // Tenants are read in id order: the broken one comes first.
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (broken, good) = ("aaa-broken-" + suffix, "zzz-good-" + suffix);
+        using var brokenClient = await _api.TenantAsync(broken);
+        using var goodClient = await _api.TenantAsync(good);
+        await CreateDocumentAsync(brokenClient, new { kind = "business_licence", issuer = "市场监督管理局", documentNumber = "91310000MA2", expires = "2026-12-31" });
+        var document = await CreateDocumentAsync(goodClient, new { kind = "business_licence", issuer = "市场监督管理局", documentNumber = "91310000MA3", expires = "2026-12-31" });
+        // A row the reminder cannot read (a wrongly typed column, as a bad migration or a hand edit would leave).
+        await _api.Services.GetRequiredService<StorageAccount>().Table(TableNames.UpkeepDocuments)
+            .UpsertEntityAsync(new Azure.Data.Tables.TableEntity(broken, "doc_unreadable") { ["Expires"] = "2026-12-31", ["RemindedThreshold"] = "thirty" });
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => TickAtAsync(Noon(2026, 12, 1)));
+        Assert.Contains("1 of", failure.Message, StringComparison.Ordinal);
+
+        var alert = Assert.Single(await AlertsAsync("upkeep.document_expiring"));
+        Assert.Equal(good, TenantOf(alert));
+        Assert.Equal(document.GetProperty("id").GetString(), alert.GetProperty("data").GetProperty("documentId").GetString());
+    }
+
+    [Fact]
     public async Task The_day_is_the_tenants_own_in_its_time_zone()
     {
         using var losAngeles = await _api.TenantAsync();
