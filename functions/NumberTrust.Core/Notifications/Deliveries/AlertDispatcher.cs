@@ -10,7 +10,7 @@ namespace NumberTrust.Notifications.Deliveries;
 /// The <c>alerts</c> consumer: fans an event out to its tenants (the event's own, or every tenant watching the number), their
 /// matching subscriptions and each channel of those, making each first attempt at once and keeping one delivery record per
 /// (subscription, channel, event) (retries go through the <c>deliveries</c> queue). The record's Add is the dedupe: a redelivered
-/// alert finds its records and sends nothing new. See docs/architecture.md, "Alert delivery".
+/// alert finds its records and sends nothing new. See docs/architecture.md, "Delivering alerts".
 /// </summary>
 public sealed partial class AlertDispatcher(
     SubscriptionStore subscriptions, NumberStore numbers, DeliveryStore deliveries, DeliveryWorker worker, ILabelSeverity severity, TimeProvider time,

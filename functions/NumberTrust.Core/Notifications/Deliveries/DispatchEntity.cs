@@ -6,7 +6,7 @@ namespace NumberTrust.Notifications.Deliveries;
 /// <summary>
 /// An event's dispatch (table <c>Deliveries</c>, partition <c>dispatch|{hash of the event id}</c>): which alerts message owns it and
 /// whether it finished. The message that adds it makes each first attempt before writing that delivery's record; another message of the
-/// same event (a duplicate publish) leaves the event to the owner while its claim holds. See docs/architecture.md, "Alert delivery".
+/// same event (a duplicate publish) leaves the event to the owner while its claim holds. See docs/architecture.md, "Delivering alerts".
 /// </summary>
 public sealed class DispatchEntity : ITableEntity
 {
